@@ -1,0 +1,119 @@
+"""Canting: a marketplace for batik makers who graduated from training programs."""
+from __future__ import annotations
+
+from flask import Flask
+
+from config import DEV_SECRET_KEY, config_class
+
+
+def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app for a config ('development', 'testing', 'production')."""
+    app = Flask(__name__, instance_relative_config=False,
+                template_folder="../templates", static_folder="../static")
+    app.config.from_object(config_class(config_name))
+    app.config.update(overrides or {})
+    check_production_secrets(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def check_production_secrets(app: Flask) -> None:
+    """Refuse to run production with a missing, development or short SECRET_KEY."""
+    if not app.config.get("PRODUCTION"):
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < 32:
+        raise RuntimeError(
+            "Refusing to start in production: SECRET_KEY is missing or is the development "
+            "default. Set it to a random value of at least 32 characters, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from marketplace.core.i18n import register_template_helpers, select_locale
+    from marketplace.core.security import init_security_headers
+    from marketplace.extensions import api, babel, csrf, db, limiter, login_manager, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    mail.init_app(app)
+    init_security_headers(app)
+    api.init_app(app, spec_kwargs={"components": {}})
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "Personal API token"}
+    )
+    register_template_helpers(app)
+    _configure_login(app)
+    _enable_sqlite_foreign_keys(app)
+
+
+def _configure_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from marketplace.accounts.models import User
+    from marketplace.extensions import db, login_manager
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(User, int(user_id))
+
+
+def _enable_sqlite_foreign_keys(app: Flask) -> None:
+    from sqlalchemy import event
+
+    from marketplace.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            @event.listens_for(engine, "connect")
+            def _fk_on(dbapi_connection, _record):
+                cursor = dbapi_connection.cursor()
+                cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from marketplace.accounts import api as accounts_api
+    from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.catalog.views import bp as catalog_bp
+    from marketplace.core.views import bp as core_bp
+    from marketplace.extensions import api, csrf
+    from marketplace.programs.views import bp as programs_bp
+
+    app.register_blueprint(core_bp)
+    app.register_blueprint(catalog_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(programs_bp)
+    # The API authenticates with bearer tokens only, never the session cookie, so CSRF cannot apply.
+    for blueprint in (accounts_api.blp,):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from marketplace.core.errors import register_errorhandlers as install
+
+    install(app)
+
+
+def register_commands(app: Flask) -> None:
+    from marketplace.accounts.cli import tokens_cli, users_cli
+    from marketplace.demo import seed_demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(seed_demo_command)

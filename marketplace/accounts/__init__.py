@@ -1,0 +1,1 @@
+"""Users, roles, sign-in, password reset and personal API tokens."""

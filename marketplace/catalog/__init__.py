@@ -1,0 +1,1 @@
+"""The storefront: shops, products and the catalogue (the home page lives here)."""

@@ -1,0 +1,53 @@
+"""Language choice and the display formats buyers expect: rupiah and Indonesian dates."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_login import current_user
+
+SESSION_LOCALE_KEY = "locale"
+
+
+def select_locale() -> str:
+    """The visitor's explicit choice, else their account's, else Indonesian."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get(SESSION_LOCALE_KEY)
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def format_rupiah(amount: int | None) -> str:
+    """Integer rupiah as 'Rp 1.250.000' (grouping follows the interface language)."""
+    if amount is None:
+        return ""
+    return f"Rp {format_decimal(int(amount), format='#,##0')}"
+
+
+def format_day(value: date | datetime | None) -> str:
+    """'3 Juni 2021' in Indonesian, 'June 3, 2021' in English."""
+    if value is None:
+        return ""
+    return format_date(value, format="long")
+
+
+def format_moment(value: datetime | None) -> str:
+    """Date and time in Asia/Jakarta, e.g. '3 Jun 2021 14.05'."""
+    if value is None:
+        return ""
+    return format_datetime(value, format="medium")
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.add_template_filter(format_rupiah, "rupiah")
+    app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_moment, "moment")
+
+    @app.context_processor
+    def inject_locale():
+        return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}

@@ -1,0 +1,209 @@
+"""Demo data: the four training programs of the founding reports, with the people around them.
+
+`flask seed-demo` is idempotent: rows are found by their natural key (slug,
+email) and created only when missing, so running it twice changes nothing.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from marketplace.accounts.models import User
+from marketplace.extensions import db
+from marketplace.programs.models import Organization, TrainingProgram
+
+DEMO_PASSWORD = "canting-demo-2026"
+
+ORGANIZATIONS = [
+    {
+        "slug": "disperin-sumsel",
+        "name": "Dinas Perindustrian Provinsi Sumatera Selatan",
+        "kind": "government_office",
+        "province": "Sumatera Selatan",
+    },
+    {
+        "slug": "dekranasda-banyuasin",
+        "name": "Dekranasda Kabupaten Banyuasin",
+        "kind": "craft_council",
+        "province": "Sumatera Selatan",
+    },
+    {
+        "slug": "bi-kaltim",
+        "name": "Kantor Perwakilan Bank Indonesia Provinsi Kalimantan Timur",
+        "kind": "bank",
+        "province": "Kalimantan Timur",
+    },
+    {
+        "slug": "kemenperin-ikma",
+        "name": "Direktorat Jenderal Industri Kecil, Menengah, dan Aneka (IKMA), Kementerian Perindustrian",
+        "kind": "ministry",
+        "province": "DKI Jakarta",
+    },
+]
+
+PROGRAMS = [
+    {
+        "slug": "bimtek-diversifikasi-sandang-muara-enim-2021",
+        "organization": "disperin-sumsel",
+        "title": "Bimbingan Teknis Diversifikasi Sandang bagi IKM Batik Muara Enim",
+        "kind": "bimtek",
+        "partners": [
+            "Dinas Perdagangan dan Perindustrian Kabupaten Muara Enim",
+            "TP PKK Kabupaten Muara Enim",
+            "Bank Sumsel Babel (BSB) Cabang Muara Enim",
+            "PT Pamapersada Nusantara (PAMA)",
+        ],
+        "techniques": ["cap"],
+        "description": (
+            "Bimtek untuk 15 pelaku IKM batik muda agar tidak hanya membatik kain, tetapi juga "
+            "mengembangkan produk turunan sandang. Peserta dan Rumah Batik Serasan menerima 20 cap "
+            "batik tembaga bermotif kopi, meraje, durian, tengkiang dan lainnya."
+        ),
+        "venue": "Rumah Batik Serasan (RBS)",
+        "city": "Kabupaten Muara Enim",
+        "province": "Sumatera Selatan",
+        "start_date": date(2021, 6, 3),
+        "end_date": date(2021, 6, 3),
+        "participant_count": 15,
+        "held_in_correctional_facility": False,
+    },
+    {
+        "slug": "pelatihan-batik-banyuasin-kolaborasi-jumputan-2024",
+        "organization": "dekranasda-banyuasin",
+        "title": "Pelatihan Pembuatan Batik Banyuasin Kolaborasi Jumputan",
+        "kind": "workshop",
+        "partners": [
+            "Dinas Koperasi, UKM, Perindustrian dan Perdagangan (Koperindag) Kabupaten Banyuasin",
+        ],
+        "techniques": ["jumputan"],
+        "description": (
+            "Pelatihan bagi pengrajin Banyuasin untuk memadukan batik khas Banyuasin dengan teknik "
+            "jumputan: motif ramah lingkungan yang berciri kearifan lokal, dengan pendampingan izin "
+            "usaha, permodalan (KUR) dan pemasaran dari Dinas Koperindag."
+        ),
+        "venue": "Galeri Wong Kito, Jl. Srijaya Negara Lorong Setiawan, Bukit Lama, Ilir Barat II",
+        "city": "Kota Palembang",
+        "province": "Sumatera Selatan",
+        "start_date": date(2024, 2, 27),
+        "end_date": date(2024, 2, 27),
+        "participant_count": None,  # the reports do not give a number
+        "held_in_correctional_facility": False,
+    },
+    {
+        "slug": "coaching-pengembangan-motif-batik-kaltim-2022",
+        "organization": "bi-kaltim",
+        "title": "Coaching Program Pengembangan Motif Batik Kaltim",
+        "kind": "coaching_clinic",
+        "partners": ["Pemerintah Provinsi Kalimantan Timur (Diskominfo Kaltim)"],
+        "techniques": [],
+        "description": (
+            "Coaching clinic dalam rangka Pemulihan Ekonomi Nasional untuk 14 UMKM batik: "
+            "pengembangan motif batik Kaltim yang bermutu, digali dari sejarah, budaya, flora dan "
+            "fauna Kalimantan Timur, untuk pasar lokal, nasional dan global."
+        ),
+        "venue": "Kantor Perwakilan Bank Indonesia Kalimantan Timur, Jalan Gajah Mada",
+        "city": "Kota Samarinda",
+        "province": "Kalimantan Timur",
+        "start_date": date(2022, 9, 27),
+        "end_date": date(2022, 9, 27),
+        "participant_count": 14,
+        "held_in_correctional_facility": False,
+    },
+    {
+        "slug": "wub-ikm-batik-cipinang-2024",
+        "organization": "kemenperin-ikma",
+        "title": "Penumbuhan dan Pengembangan Wirausaha Baru IKM Batik",
+        "kind": "new_entrepreneur",
+        "partners": [
+            "Direktorat Jenderal Pemasyarakatan, Kementerian Hukum dan HAM",
+            "Yayasan Batik Indonesia (YBI)",
+        ],
+        "techniques": ["tulis", "cap"],
+        "description": (
+            "Bimbingan teknis proses produksi batik tulis dan batik cap untuk 25 peserta yang "
+            "bersiap memulai usaha sendiri: kain batik serta produk turunan seperti pakaian jadi, "
+            "aksesori dan dekorasi rumah."
+        ),
+        "venue": "Lembaga Pemasyarakatan Kelas I Cipinang",
+        "city": "Kota Jakarta Timur",
+        "province": "DKI Jakarta",
+        "start_date": date(2024, 9, 3),
+        "end_date": date(2024, 9, 7),
+        "participant_count": 25,
+        "held_in_correctional_facility": True,
+    },
+]
+
+PEOPLE = [
+    {"email": "admin@canting.test", "name": "Admin Canting", "roles": ["admin"]},
+    {"email": "officer.sumsel@canting.test", "name": "Dessy Hershanty", "roles": ["officer"],
+     "organization": "disperin-sumsel"},
+    {"email": "officer.banyuasin@canting.test", "name": "Petugas Dekranasda Banyuasin",
+     "roles": ["officer"], "organization": "dekranasda-banyuasin"},
+    {"email": "officer.kaltim@canting.test", "name": "Petugas BI Kaltim", "roles": ["officer"],
+     "organization": "bi-kaltim"},
+    {"email": "officer.ikma@canting.test", "name": "Petugas Ditjen IKMA", "roles": ["officer"],
+     "organization": "kemenperin-ikma"},
+    {"email": "sari@canting.test", "name": "Sari Wulandari", "roles": ["buyer", "artisan"]},
+    {"email": "rahmat@canting.test", "name": "Rahmat Hidayat", "roles": ["buyer", "artisan"]},
+    {"email": "nurul@canting.test", "name": "Nurul Aini", "roles": ["buyer", "artisan"]},
+    {"email": "budi@canting.test", "name": "Budi Santoso", "roles": ["buyer", "artisan"]},
+    {"email": "agus@canting.test", "name": "Agus Pratama", "roles": ["buyer", "artisan"]},
+    {"email": "buyer@canting.test", "name": "Maya Lestari", "roles": ["buyer"]},
+]
+
+
+def _get_or_create(model, key: dict, values: dict):
+    row = db.session.scalar(sa.select(model).filter_by(**key))
+    if row is None:
+        row = model(**key, **values)
+        db.session.add(row)
+        db.session.flush()
+        return row, True
+    return row, False
+
+
+def seed_demo() -> dict[str, int]:
+    """Create whatever demo rows are missing; returns how many of each kind were created."""
+    created = {"organizations": 0, "programs": 0, "users": 0}
+    try:
+        organizations = {}
+        for spec in ORGANIZATIONS:
+            values = {k: v for k, v in spec.items() if k != "slug"}
+            organizations[spec["slug"]], new = _get_or_create(Organization, {"slug": spec["slug"]}, values)
+            created["organizations"] += new
+        for spec in PROGRAMS:
+            values = {k: v for k, v in spec.items() if k not in {"slug", "organization"}}
+            values["organization"] = organizations[spec["organization"]]
+            _, new = _get_or_create(TrainingProgram, {"slug": spec["slug"]}, values)
+            created["programs"] += new
+        for spec in PEOPLE:
+            user = db.session.scalar(User.by_email(spec["email"]))
+            if user is None:
+                user = User(email=spec["email"], name=spec["name"], locale="id")
+                user.set_password(DEMO_PASSWORD)
+                for role in spec["roles"]:
+                    user.add_role(role)
+                if "organization" in spec:
+                    user.organization = organizations[spec["organization"]]
+                db.session.add(user)
+                created["users"] += 1
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return created
+
+
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command():
+    """Load demo organizations, programs and accounts (safe to run again)."""
+    created = seed_demo()
+    click.echo("Created: " + ", ".join(f"{n} {kind}" for kind, n in created.items()))
+    click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for spec in PEOPLE:
+        click.echo(f"  {spec['email']:<34} {', '.join(spec['roles'])}")

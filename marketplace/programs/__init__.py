@@ -1,0 +1,1 @@
+"""Organizations that run training programs, the programs, and their graduates."""
