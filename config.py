@@ -32,7 +32,8 @@ def _database_url(default: str, variable: str = "DATABASE_URL") -> str:
 class Config:
     PRODUCTION = False
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
-    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'canting.db'}")
+    # A relative SQLite path lands in instance/, which Flask-SQLAlchemy creates when needed.
+    SQLALCHEMY_DATABASE_URI = _database_url("sqlite:///canting.db")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     SESSION_COOKIE_HTTPONLY = True
@@ -86,7 +87,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = _database_url(
-        f"sqlite:///{INSTANCE_DIR / 'test.db'}", variable="TEST_DATABASE_URL"
+        "sqlite:///test.db", variable="TEST_DATABASE_URL"
     )
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "locmem"

@@ -1,0 +1,171 @@
+"""Shared fixtures.
+
+The schema is built once per session by running the Alembic migrations (so every
+test also exercises them); each test then starts from empty tables. Set
+TEST_DATABASE_URL to a PostgreSQL URL to run the same suite there.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from marketplace import create_app
+from marketplace.extensions import db as _db
+from marketplace.extensions import limiter, mail
+from tests import factories
+
+CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def pytest_configure(config):
+    config.addinivalue_line("filterwarnings", "error")
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Any connection leaving this machine fails the test."""
+    real_connect = socket.socket.connect
+
+    def guarded_connect(sock, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (host.startswith("127.") or host in {"localhost", "::1"} or host.startswith("/")):
+            raise RuntimeError(f"Tests may not reach the network ({address!r}).")
+        return real_connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded_connect)
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1) if url.startswith("postgresql://") else url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _drop_everything() -> None:
+    _db.drop_all()
+    with _db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "MAIL_FILE_PATH": str(tmp_path_factory.mktemp("mail")),
+        "SERVER_NAME": "localhost",
+    })
+    with app.app_context():
+        _drop_everything()
+        upgrade()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _drop_everything()
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """A clean database, rate limits and mailbox for every test."""
+    ctx = app.app_context()
+    ctx.push()
+    limiter.reset()
+    mail.outbox = []
+    yield _db
+    _db.session.rollback()
+    _db.session.remove()
+    with _db.engine.begin() as connection:
+        for table in reversed(_db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox():
+    return mail.outbox
+
+
+def csrf_token(client, path: str = "/login") -> str:
+    """The CSRF token a browser would find in a page's form."""
+    html = client.get(path).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = factories.PASSWORD):
+    return client.post("/login", data={
+        "email": email, "password": password, "csrf_token": csrf_token(client),
+    })
+
+
+@pytest.fixture
+def make_user():
+    return factories.make_user
+
+
+@pytest.fixture
+def make_organization():
+    return factories.make_organization
+
+
+def _client_for(app, **user_kwargs):
+    user = factories.make_user(**user_kwargs)
+    c = app.test_client()
+    response = login(c, user.email)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    c.user = user
+    return c
+
+
+@pytest.fixture
+def buyer_client(app):
+    return _client_for(app, roles=["buyer"])
+
+
+@pytest.fixture
+def artisan_client(app):
+    return _client_for(app, roles=["buyer", "artisan"])
+
+
+@pytest.fixture
+def officer_client(app):
+    organization = factories.make_organization()
+    return _client_for(app, roles=["officer"], organization=organization)
+
+
+@pytest.fixture
+def admin_client(app):
+    return _client_for(app, roles=["admin"])
+
+
+@pytest.fixture
+def query_counter(app):
+    """Counts SQL statements run inside a `with query_counter() as counted:` block."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        sa.event.listen(_db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            sa.event.remove(_db.engine, "before_cursor_execute", record)
+
+    return counter
