@@ -54,6 +54,10 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
 
+    UPLOAD_ROOT = os.environ.get("UPLOAD_ROOT", str(INSTANCE_DIR / "uploads"))
+    CERTIFICATE_MAX_BYTES = int(os.environ.get("CERTIFICATE_MAX_BYTES", 5 * 1024 * 1024))
+    ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", 1024 * 1024))
+
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
 
     # Mail: "file" writes .eml files to MAIL_FILE_PATH; "smtp" sends through MAIL_SERVER.

@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     from marketplace.core.security import init_security_headers
     from marketplace.extensions import api, babel, csrf, db, limiter, login_manager, mail, migrate
 
+    import_models()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -53,6 +54,13 @@ def register_extensions(app: Flask) -> None:
     register_template_helpers(app)
     _configure_login(app)
     _enable_sqlite_foreign_keys(app)
+
+
+def import_models() -> None:
+    """Every table must be on db.metadata before Alembic or create_all looks at it."""
+    import marketplace.accounts.models  # noqa: F401
+    import marketplace.catalog.models  # noqa: F401
+    import marketplace.programs.models  # noqa: F401
 
 
 def _configure_login(app: Flask) -> None:
@@ -92,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.core.views import bp as core_bp
     from marketplace.extensions import api, csrf
+    from marketplace.programs import api as programs_api
     from marketplace.programs.views import bp as programs_bp
 
     app.register_blueprint(core_bp)
@@ -99,7 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(programs_bp)
     # The API authenticates with bearer tokens only, never the session cookie, so CSRF cannot apply.
-    for blueprint in (accounts_api.blp,):
+    for blueprint in (accounts_api.blp, programs_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
 

@@ -12,11 +12,12 @@ import socket
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from marketplace import create_app
 from marketplace.extensions import db as _db
-from marketplace.extensions import limiter, mail
+from marketplace.extensions import limiter
 from tests import factories
 
 CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
@@ -53,13 +54,26 @@ def _drop_everything() -> None:
         connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
 
 
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context, hence its own `g` and database session, as
+    under a real server. Without this, requests would reuse the test's app context and
+    Flask-Login's cached `g._login_user` (or the API's `g.api_user`) would leak from one
+    request into the next."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     app = create_app("testing", {
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
         "MAIL_FILE_PATH": str(tmp_path_factory.mktemp("mail")),
+        "UPLOAD_ROOT": str(tmp_path_factory.mktemp("uploads")),
         "SERVER_NAME": "localhost",
     })
+    app.test_client_class = FreshContextClient
     with app.app_context():
         _drop_everything()
         upgrade()
@@ -76,7 +90,8 @@ def db(app):
     ctx = app.app_context()
     ctx.push()
     limiter.reset()
-    mail.outbox = []
+    # The locmem backend appends to the app's mail state, not to the Mail object.
+    app.extensions["mailman"].outbox = []
     yield _db
     _db.session.rollback()
     _db.session.remove()
@@ -92,8 +107,40 @@ def client(app):
 
 
 @pytest.fixture
-def outbox():
-    return mail.outbox
+def outbox(app, db):
+    """Mails sent during the test (flask_mailman EmailMessage objects)."""
+    return app.extensions["mailman"].outbox
+
+
+@pytest.fixture
+def make_app(app):
+    """Build another app (e.g. production config, or one with a throwaway route).
+
+    create_app() re-binds the shared extension objects (flask-smorest Api, Talisman,
+    Limiter, ...) to the new app; their state is put back afterwards so the session
+    app behaves as before.
+    """
+    from marketplace import extensions
+
+    shared = [extensions.api, extensions.talisman, extensions.limiter, extensions.login_manager,
+              extensions.mail, extensions.babel, extensions.csrf, extensions.migrate]
+    saved = [(extension, dict(vars(extension))) for extension in shared]
+    built = []
+
+    def factory(config_name: str = "testing", **overrides):
+        overrides.setdefault("SQLALCHEMY_DATABASE_URI", app.config["SQLALCHEMY_DATABASE_URI"])
+        other = create_app(config_name, overrides)
+        built.append(other)
+        return other
+
+    yield factory
+    for extension, state in saved:
+        vars(extension).clear()
+        vars(extension).update(state)
+    for other in built:
+        with other.app_context():
+            for engine in _db.engines.values():
+                engine.dispose()
 
 
 def csrf_token(client, path: str = "/login") -> str:
@@ -102,6 +149,15 @@ def csrf_token(client, path: str = "/login") -> str:
     match = CSRF_RE.search(html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
+
+
+def use_language(client, locale: str, path: str = "/"):
+    """Press the language switch in the header of PATH."""
+    response = client.post("/language", data={
+        "locale": locale, "next": path, "csrf_token": csrf_token(client, path),
+    })
+    assert response.status_code == 302, response.status
+    return response
 
 
 def login(client, email: str, password: str = factories.PASSWORD):

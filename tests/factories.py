@@ -9,6 +9,16 @@ from marketplace.programs.models import Organization
 
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
+_hashes: dict[str, str] = {}
+
+
+def _password_hash(password: str) -> str:
+    """Scrypt takes ~0.1 s; hash each test password once per session."""
+    if password not in _hashes:
+        probe = User()
+        probe.set_password(password)
+        _hashes[password] = probe.password_hash
+    return _hashes[password]
 
 
 def make_organization(**overrides) -> Organization:
@@ -25,7 +35,7 @@ def make_organization(**overrides) -> Organization:
 def make_user(email: str | None = None, roles=("buyer",), password: str = PASSWORD,
               organization: Organization | None = None, name: str = "Test User", locale: str = "id") -> User:
     user = User(email=(email or f"user{next(_seq)}@example.test").lower(), name=name, locale=locale)
-    user.set_password(password)
+    user.password_hash = _password_hash(password)
     for role in roles:
         user.add_role(role)
     user.organization = organization

@@ -8,10 +8,10 @@ blp = Blueprint("me", __name__, url_prefix="/api/v1", description="The account b
 
 
 @blp.route("/me")
+@token_required()
 @blp.doc(security=[{"bearerAuth": []}])
 @blp.response(200, MeOut)
 @blp.alt_response(401, description="Missing, unknown or revoked token")
-@token_required()
 def me():
     """The account that owns the bearer token"""
     return api_user()

@@ -1,14 +1,18 @@
 """HTML forms for accounts. Shape only; rules such as a free email live in services."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from marketplace.accounts.services import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    # No Email() shape check: operators and seed-demo create accounts such as
+    # admin@canting.test, which email_validator rejects as a special-use domain.
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in on this device"))
     next = HiddenField()
@@ -29,6 +33,10 @@ class RegistrationForm(FlaskForm):
         _l("I make batik"),
         description=_l("Tick this to open a shop and claim the training program you graduated from."),
     )
+    invitation_code = StringField(
+        _l("Invitation code (optional)"), validators=[Length(max=20)],
+        description=_l("If your program's officer gave you a code, your training is verified at once."),
+    )
 
 
 class PasswordChangeForm(FlaskForm):
@@ -43,7 +51,7 @@ class PasswordChangeForm(FlaskForm):
 
 
 class PasswordResetRequestForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])  # as LoginForm
 
 
 class PasswordResetForm(FlaskForm):
@@ -66,7 +74,9 @@ class ConfirmForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+    # SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices (a warning is an error in tests).
+    locale = SelectField(_l("Language"), choices=[SelectChoice("id", "Bahasa Indonesia"),
+                                                  SelectChoice("en", "English")])
     next = HiddenField()
 
 

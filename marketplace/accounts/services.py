@@ -53,14 +53,23 @@ def _new_user(email: str, name: str, password: str | None, roles, locale: str) -
     return user
 
 
-def register_user(*, email: str, name: str, password: str, makes_batik: bool, locale: str) -> User:
+def register_user(
+    *, email: str, name: str, password: str, makes_batik: bool, locale: str,
+    invitation_code: str | None = None,
+) -> User:
     """Self-registration: a buyer, and also an artisan when they make batik.
 
-    Raises ValidationFailed (email taken, weak password).
+    With a roster invitation code the account is an artisan whose graduation is already
+    verified; account and graduation are written together or not at all.
+    Raises ValidationFailed (email taken, weak password, invalid or used code).
     """
-    roles = [Role.BUYER.value] + ([Role.ARTISAN.value] if makes_batik else [])
+    from marketplace.programs.rosters import redeem_invitation
+
+    roles = [Role.BUYER.value] + ([Role.ARTISAN.value] if makes_batik or invitation_code else [])
     try:
         user = _new_user(email, name, password, roles, locale)
+        if invitation_code:
+            redeem_invitation(user, invitation_code)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -14,7 +14,7 @@ from marketplace.accounts.forms import (
 from marketplace.accounts.models import ROLE_LABELS, Role, User, UserRole
 from marketplace.accounts.policy import roles_required
 from marketplace.core.errors import ValidationFailed
-from marketplace.core.forms import apply_form_errors
+from marketplace.core.forms import apply_form_errors, select_choices
 from marketplace.core.i18n import SESSION_LOCALE_KEY
 from marketplace.core.security import is_safe_redirect
 from marketplace.extensions import db, limiter
@@ -69,11 +69,15 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))
     form = RegistrationForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.invitation_code.data = request.args["code"][:20]
+        form.makes_batik.data = True
     if form.validate_on_submit():
         try:
             user = services.register_user(
                 email=form.email.data, name=form.name.data, password=form.password.data,
                 makes_batik=form.makes_batik.data, locale=session.get(SESSION_LOCALE_KEY, "id"),
+                invitation_code=(form.invitation_code.data or "").strip() or None,
             )
         except ValidationFailed as error:
             apply_form_errors(form, error)
@@ -181,7 +185,9 @@ def admin_officers():
 
     organizations = db.session.scalars(sa.select(Organization).order_by(Organization.name)).all()
     form = OfficerForm()
-    form.organization.choices = [("", _("Choose an organization"))] + [(o.slug, o.name) for o in organizations]
+    form.organization.choices = select_choices(
+        [("", _("Choose an organization"))] + [(o.slug, o.name) for o in organizations]
+    )
     if form.validate_on_submit():
         try:
             officer = services.invite_officer(

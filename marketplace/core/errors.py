@@ -98,7 +98,7 @@ def handle_http_exception(error: HTTPException):
             for location_errors in errors.values():
                 merged.update(location_errors)
             errors = merged
-        headers.update(data.get("headers", {}))
+        headers.update(data.get("headers") or {})
         return _json_error(status, error.name, data.get("message") or error.description, errors, headers)
     return _page_error(status, headers)
 

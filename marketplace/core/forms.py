@@ -1,4 +1,4 @@
-"""Showing a service's domain errors on the form that caused them."""
+"""Form plumbing shared by every domain: domain errors onto fields, select choices."""
 from marketplace.core.errors import CantingError
 
 
@@ -10,3 +10,12 @@ def apply_form_errors(form, error: CantingError) -> None:
             target.errors = list(target.errors) + list(messages)
         else:
             form.form_errors.extend(messages)
+
+
+def select_choices(options) -> list:
+    """Choices for a SelectField from a dict {value: label} or pairs; WTForms 3.3 deprecates tuples."""
+    from wtforms import SelectChoice
+
+    pairs = options.items() if isinstance(options, dict) else options
+    return [SelectChoice(value, label) for value, label in pairs]
+

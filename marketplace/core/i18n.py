@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
@@ -13,6 +13,8 @@ SESSION_LOCALE_KEY = "locale"
 def select_locale() -> str:
     """The visitor's explicit choice, else their account's, else Indonesian."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and jobs: no session, no visitor
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get(SESSION_LOCALE_KEY)
     if chosen in languages:
         return chosen

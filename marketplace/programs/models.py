@@ -118,6 +118,152 @@ class TrainingProgram(db.Model):
     def kind_label(self):
         return PROGRAM_KIND_LABELS.get(self.kind, self.kind)
 
+    @classmethod
+    def by_slug(cls, slug: str):
+        return sa.select(cls).where(cls.slug == slug)
+
     @property
     def technique_labels(self):
         return [TECHNIQUE_LABELS.get(t, t) for t in self.techniques]
+
+
+class GraduationStatus(str, enum.Enum):
+    CLAIMED = "claimed"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+GRADUATION_STATUS_LABELS = {
+    GraduationStatus.CLAIMED.value: _l("Waiting for verification"),
+    GraduationStatus.VERIFIED.value: _l("Verified"),
+    GraduationStatus.REJECTED.value: _l("Rejected"),
+}
+
+# The only moves a graduation can make; anything else raises InvalidTransition.
+GRADUATION_TRANSITIONS = {
+    GraduationStatus.CLAIMED.value: {GraduationStatus.VERIFIED.value, GraduationStatus.REJECTED.value},
+    GraduationStatus.VERIFIED.value: set(),
+    GraduationStatus.REJECTED.value: set(),
+}
+
+
+class Graduation(db.Model):
+    """An artisan's graduation from a program: claimed by them or imported from a roster.
+
+    `public` is the artisan's own choice whether buyers see it. It starts off for programs held
+    in a correctional facility: such a graduation reveals a criminal record (UU PDP art. 4).
+    """
+
+    __tablename__ = "graduations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    artisan_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("training_programs.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[str] = mapped_column(sa.String(16), default=GraduationStatus.CLAIMED.value)
+    certificate_number: Mapped[str] = mapped_column(sa.String(80))
+    graduated_on: Mapped[date] = mapped_column(sa.Date)
+    certificate_key: Mapped[str | None] = mapped_column(sa.String(200))
+    certificate_content_type: Mapped[str | None] = mapped_column(sa.String(40))
+    public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    source: Mapped[str] = mapped_column(sa.String(16), default="claim", server_default="claim")
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    artisan = relationship("User", foreign_keys=[artisan_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    program: Mapped[TrainingProgram] = relationship(lazy="joined")
+
+    __table_args__ = (
+        sa.UniqueConstraint("artisan_id", "program_id", name="uq_graduations_artisan_program"),
+        sa.CheckConstraint(
+            f"status IN ({_sql_in(GraduationStatus)})", name="status_known"
+        ),
+        sa.CheckConstraint("source IN ('claim', 'roster')", name="source_known"),
+        sa.Index("ix_graduations_program_status", "program_id", "status"),
+    )
+
+    @classmethod
+    def of_artisan(cls, artisan_id: int):
+        return sa.select(cls).where(cls.artisan_id == artisan_id).order_by(cls.created_at.desc())
+
+    @property
+    def status_label(self):
+        return GRADUATION_STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == GraduationStatus.VERIFIED.value
+
+    @property
+    def shows_badge(self) -> bool:
+        return self.is_verified and self.public
+
+    @property
+    def badge_text(self):
+        return _l("Graduate of %(program)s %(year)s", program=self.program.title,
+                  year=self.graduated_on.year)
+
+    def can_move_to(self, status: str) -> bool:
+        return status in GRADUATION_TRANSITIONS.get(self.status, set())
+
+
+class Invitation(db.Model):
+    """A roster line: a single-use code that turns a registration into a verified graduation."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("training_programs.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(32))
+    certificate_number: Mapped[str] = mapped_column(sa.String(80))
+    graduated_on: Mapped[date] = mapped_column(sa.Date)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    used_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    program: Mapped[TrainingProgram] = relationship(lazy="joined")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    used_by = relationship("User", foreign_keys=[used_by_id])
+
+    __table_args__ = (
+        sa.UniqueConstraint("program_id", "certificate_number", name="uq_invitations_program_certificate"),
+    )
+
+    @property
+    def is_used(self) -> bool:
+        return self.used_at is not None
+
+
+ACCESS_ACTION_LABELS = {
+    "view_graduates": _l("Viewed the graduate list"),
+    "view_claim": _l("Viewed a claim"),
+    "view_certificate": _l("Opened a certificate"),
+    GraduationStatus.VERIFIED.value: _l("Verified a claim"),
+    GraduationStatus.REJECTED.value: _l("Rejected a claim"),
+}
+
+
+class AccessLogEntry(db.Model):
+    """An officer looked at graduates of a correctional-facility program; admins audit these."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    officer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    program_id: Mapped[int] = mapped_column(sa.ForeignKey("training_programs.id", ondelete="CASCADE"), index=True)
+    graduation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("graduations.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(32))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
+
+    officer = relationship("User")
+    program: Mapped[TrainingProgram] = relationship()

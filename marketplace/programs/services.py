@@ -1,12 +1,45 @@
-"""Organization and program use cases."""
+"""Organization, program and graduation use cases.
+
+Each public function is one thing a person does: it takes the acting user, checks the rules,
+writes, commits once and rolls back on any error. Mail goes out after the commit.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
 import sqlalchemy as sa
+from flask import current_app, url_for
 from flask_babel import gettext as _
+from slugify import slugify
 
-from marketplace.core.errors import ValidationFailed
+from marketplace.accounts.models import Role, User, utcnow
+from marketplace.core.errors import Conflict, NotFound, ValidationFailed
+from marketplace.core.mail import send_mail
 from marketplace.core.regions import PROVINCES
+from marketplace.core.storage import storage
+from marketplace.core.uploads import check_document
 from marketplace.extensions import db
-from marketplace.programs.models import ORGANIZATION_KIND_LABELS, Organization
+from marketplace.programs.models import (
+    ORGANIZATION_KIND_LABELS, PROGRAM_KIND_LABELS, TECHNIQUE_LABELS, AccessLogEntry, Graduation,
+    GraduationStatus, Invitation, Organization, TrainingProgram,
+)
 
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+def _commit():
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+# --- organizations -------------------------------------------------------------------------
 
 def create_organization(*, name: str, slug: str, kind: str, province: str) -> Organization:
     """Admin registers an organization that runs training programs.
@@ -22,5 +55,319 @@ def create_organization(*, name: str, slug: str, kind: str, province: str) -> Or
         raise ValidationFailed(_("Another organization already uses this short name."), field="slug")
     organization = Organization(name=name.strip(), slug=slug, kind=kind, province=province)
     db.session.add(organization)
-    db.session.commit()
+    _commit()
     return organization
+
+
+# --- programs ------------------------------------------------------------------------------
+
+PROGRAM_FIELDS = (
+    "title", "kind", "partners", "techniques", "description", "venue", "city", "province",
+    "start_date", "end_date", "participant_count", "held_in_correctional_facility",
+)
+
+
+def program_for_officer(actor: User, slug: str) -> TrainingProgram:
+    """The program if the actor is an officer of its organization or an admin; else NotFound.
+
+    Officers of other organizations get NotFound rather than Forbidden, so they cannot even
+    learn which graduates or claims exist.
+    """
+    program = db.session.scalar(sa.select(TrainingProgram).filter_by(slug=slug))
+    if program is None or not can_manage_program(actor, program):
+        raise NotFound(_("Program not found."))
+    return program
+
+
+def can_manage_program(actor: User, program: TrainingProgram) -> bool:
+    if actor.has_role(Role.ADMIN.value):
+        return True
+    return actor.has_role(Role.OFFICER.value) and actor.organization_id == program.organization_id
+
+
+def _validate_program(values: dict) -> None:
+    if values["kind"] not in PROGRAM_KIND_LABELS:
+        raise ValidationFailed(_("Unknown kind of program."), field="kind")
+    unknown = [t for t in values["techniques"] if t not in TECHNIQUE_LABELS]
+    if unknown:
+        raise ValidationFailed(_("Unknown technique: %(t)s", t=", ".join(unknown)), field="techniques")
+    if values["province"] not in PROVINCES:
+        raise ValidationFailed(_("Unknown province."), field="province")
+    if values["end_date"] < values["start_date"]:
+        raise ValidationFailed(_("The program cannot end before it starts."), field="end_date")
+    count = values.get("participant_count")
+    if count is not None and count < 0:
+        raise ValidationFailed(_("Must be zero or more."), field="participant_count")
+
+
+def _unique_program_slug(title: str, year: int) -> str:
+    base = slugify(f"{title} {year}")[:110] or "program"
+    slug, n = base, 2
+    while db.session.scalar(sa.select(TrainingProgram.id).filter_by(slug=slug)) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_program(actor: User, *, organization_slug: str | None = None, **values) -> TrainingProgram:
+    """An officer adds a program of their own organization; an admin names the organization.
+
+    Raises ValidationFailed, NotFound (unknown organization for an admin).
+    """
+    if actor.has_role(Role.ADMIN.value) and organization_slug:
+        organization = db.session.scalar(sa.select(Organization).filter_by(slug=organization_slug))
+        if organization is None:
+            raise ValidationFailed(_("No organization with this slug."), field="organization")
+    elif actor.has_role(Role.OFFICER.value) and actor.organization is not None:
+        if organization_slug and organization_slug != actor.organization.slug:
+            raise ValidationFailed(_("You can add programs of your own organization only."),
+                                   field="organization")
+        organization = actor.organization
+    else:
+        raise ValidationFailed(_("Choose the organization that ran the program."), field="organization")
+    values = {field: values.get(field) for field in PROGRAM_FIELDS}
+    values["partners"] = [p.strip() for p in values["partners"] or [] if p and p.strip()]
+    values["techniques"] = list(dict.fromkeys(values["techniques"] or []))
+    values["description"] = values["description"] or ""
+    values["held_in_correctional_facility"] = bool(values["held_in_correctional_facility"])
+    _validate_program(values)
+    program = TrainingProgram(
+        organization=organization, slug=_unique_program_slug(values["title"], values["start_date"].year),
+        **values,
+    )
+    db.session.add(program)
+    _commit()
+    return program
+
+
+def update_program(actor: User, slug: str, **values) -> TrainingProgram:
+    """Edit a program's facts. Raises NotFound (not theirs), ValidationFailed."""
+    program = program_for_officer(actor, slug)
+    merged = {field: getattr(program, field) for field in PROGRAM_FIELDS}
+    merged.update({k: v for k, v in values.items() if k in PROGRAM_FIELDS})
+    merged["partners"] = [p.strip() for p in merged["partners"] or [] if p and p.strip()]
+    merged["techniques"] = list(dict.fromkeys(merged["techniques"] or []))
+    merged["held_in_correctional_facility"] = bool(merged["held_in_correctional_facility"])
+    _validate_program(merged)
+    for field, value in merged.items():
+        setattr(program, field, value)
+    _commit()
+    return program
+
+
+# --- graduation claims ---------------------------------------------------------------------
+
+def default_public(program: TrainingProgram) -> bool:
+    # A correctional-facility program reveals a criminal record: private unless the artisan says so.
+    return not program.held_in_correctional_facility
+
+
+def _check_graduation_date(program: TrainingProgram, graduated_on: date, field: str = "graduated_on"):
+    if graduated_on < program.start_date:
+        raise ValidationFailed(_("The graduation date is before the program started."), field=field)
+    if graduated_on > date.today():
+        raise ValidationFailed(_("The graduation date is in the future."), field=field)
+
+
+def claim_graduation(
+    artisan: User, *, program_slug: str, certificate_number: str, graduated_on: date,
+    certificate_file=None,
+) -> Graduation:
+    """An artisan says they graduated from a program; an officer will verify it.
+
+    Raises ValidationFailed (unknown program, bad date, bad file), Conflict (already claimed).
+    """
+    if not artisan.has_role(Role.ARTISAN.value):
+        raise ValidationFailed(_("Only artisans can claim a program."), field="program")
+    program = db.session.scalar(sa.select(TrainingProgram).filter_by(slug=program_slug))
+    if program is None:
+        raise ValidationFailed(_("No program with this name."), field="program")
+    certificate_number = (certificate_number or "").strip()
+    if not certificate_number:
+        raise ValidationFailed(_("Enter the certificate number."), field="certificate_number")
+    _check_graduation_date(program, graduated_on)
+    existing = db.session.scalar(
+        sa.select(Graduation.id).filter_by(artisan_id=artisan.id, program_id=program.id)
+    )
+    if existing is not None:
+        raise Conflict(_("You have already claimed this program."), field="program")
+    checked = None
+    if certificate_file is not None:
+        checked = check_document(
+            certificate_file, max_bytes=current_app.config["CERTIFICATE_MAX_BYTES"], field="certificate"
+        )
+    graduation = Graduation(
+        artisan=artisan, program=program, certificate_number=certificate_number,
+        graduated_on=graduated_on, public=default_public(program), source="claim",
+        status=GraduationStatus.CLAIMED.value,
+    )
+    key = None
+    if checked is not None:
+        key = storage().save(checked.data, folder="certificates", extension=checked.extension)
+        graduation.certificate_key, graduation.certificate_content_type = key, checked.content_type
+    db.session.add(graduation)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        if key:
+            storage().delete(key)
+        raise
+    return graduation
+
+
+def _graduation_for_officer(actor: User, graduation_id: int) -> Graduation:
+    graduation = db.session.get(Graduation, graduation_id)
+    if graduation is None or not can_manage_program(actor, graduation.program):
+        raise NotFound(_("Claim not found."))
+    return graduation
+
+
+def _decide(actor: User, graduation_id: int, status: str, reason: str | None) -> Graduation:
+    graduation = _graduation_for_officer(actor, graduation_id)
+    if not graduation.can_move_to(status):
+        raise InvalidTransition(
+            _("This claim was already decided (%(status)s).", status=graduation.status_label)
+        )
+    graduation.status = status
+    graduation.rejection_reason = reason
+    graduation.decided_by = actor
+    graduation.decided_at = utcnow()
+    _log_access(actor, graduation.program, status, graduation)
+    _commit()
+    artisan = graduation.artisan
+    send_mail(
+        artisan.email, "programs/mail/decision_subject.txt", "programs/mail/decision.txt",
+        locale=artisan.locale, graduation=graduation, artisan=artisan,
+        link=url_for("programs.my_graduations", _external=True),
+    )
+    return graduation
+
+
+def verify_graduation(actor: User, graduation_id: int) -> Graduation:
+    """An officer of the program's organization confirms a claim.
+
+    Raises NotFound (not their program), InvalidTransition (already decided).
+    """
+    return _decide(actor, graduation_id, GraduationStatus.VERIFIED.value, None)
+
+
+def reject_graduation(actor: User, graduation_id: int, *, reason: str) -> Graduation:
+    """An officer turns a claim down, saying why. Raises NotFound, InvalidTransition, ValidationFailed."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Tell the artisan why the claim is rejected."), field="reason")
+    return _decide(actor, graduation_id, GraduationStatus.REJECTED.value, reason[:2000])
+
+
+def own_graduation(artisan: User, graduation_id: int) -> Graduation:
+    """The artisan's own graduation. Raises NotFound for anyone else's."""
+    graduation = db.session.scalar(
+        sa.select(Graduation).filter_by(id=graduation_id, artisan_id=artisan.id)
+    )
+    if graduation is None:
+        raise NotFound(_("Graduation not found."))
+    return graduation
+
+
+def set_graduation_visibility(artisan: User, graduation_id: int, *, public: bool) -> Graduation:
+    """The artisan alone decides whether buyers see this program on their shop. Raises NotFound."""
+    graduation = own_graduation(artisan, graduation_id)
+    graduation.public = bool(public)
+    _commit()
+    return graduation
+
+
+def withdraw_graduation(artisan: User, graduation_id: int) -> None:
+    """The artisan takes back a claim or graduation; its certificate file is deleted too.
+
+    Raises NotFound.
+    """
+    graduation = own_graduation(artisan, graduation_id)
+    key = graduation.certificate_key
+    db.session.execute(
+        sa.update(AccessLogEntry).where(AccessLogEntry.graduation_id == graduation.id)
+        .values(graduation_id=None)
+    )
+    db.session.delete(graduation)
+    _commit()
+    if key:
+        storage().delete(key)
+
+
+# --- what officers look at, and the access log ----------------------------------------------
+
+def _log_access(actor: User, program: TrainingProgram, action: str, graduation: Graduation | None = None):
+    """Flushes (never commits) an audit row when the program was held in a correctional facility."""
+    if program.held_in_correctional_facility:
+        db.session.add(AccessLogEntry(officer=actor, program=program, action=action,
+                                      graduation_id=graduation.id if graduation else None))
+
+
+def view_program_graduates(actor: User, slug: str) -> tuple[TrainingProgram, list[Graduation]]:
+    """An officer's list of a program's graduates and claims (logged for sensitive programs).
+
+    Raises NotFound.
+    """
+    program = program_for_officer(actor, slug)
+    graduates = db.session.scalars(
+        sa.select(Graduation).filter_by(program_id=program.id)
+        .order_by(Graduation.status, Graduation.created_at.desc())
+    ).all()
+    _log_access(actor, program, "view_graduates")
+    _commit()
+    return program, graduates
+
+
+def view_claims_queue(actor: User) -> list[Graduation]:
+    """Claims waiting for the actor's organization (all claims for an admin)."""
+    query = (
+        sa.select(Graduation).join(Graduation.program)
+        .where(Graduation.status == GraduationStatus.CLAIMED.value)
+        .order_by(Graduation.created_at)
+    )
+    if not actor.has_role(Role.ADMIN.value):
+        query = query.where(TrainingProgram.organization_id == actor.organization_id)
+    claims = db.session.scalars(query).all()
+    for claim in claims:
+        _log_access(actor, claim.program, "view_claim", claim)
+    _commit()
+    return claims
+
+
+def view_claim(actor: User, graduation_id: int) -> Graduation:
+    """One claim, for deciding it. Raises NotFound."""
+    graduation = _graduation_for_officer(actor, graduation_id)
+    _log_access(actor, graduation.program, "view_claim", graduation)
+    _commit()
+    return graduation
+
+
+@dataclass
+class CertificateFile:
+    data: bytes
+    content_type: str
+    filename: str
+
+
+def read_certificate(actor: User, graduation_id: int) -> CertificateFile:
+    """The uploaded certificate, for its artisan or an officer of the program. Raises NotFound."""
+    graduation = db.session.get(Graduation, graduation_id)
+    if graduation is None or not graduation.certificate_key:
+        raise NotFound(_("Certificate not found."))
+    if graduation.artisan_id != actor.id:
+        if not can_manage_program(actor, graduation.program):
+            raise NotFound(_("Certificate not found."))
+        _log_access(actor, graduation.program, "view_certificate", graduation)
+        _commit()
+    extension = graduation.certificate_key.rsplit(".", 1)[-1]
+    return CertificateFile(
+        storage().read(graduation.certificate_key), graduation.certificate_content_type,
+        f"certificate-{graduation.id}.{extension}",
+    )
+
+
+def access_log(limit: int = 200) -> list[AccessLogEntry]:
+    return db.session.scalars(
+        sa.select(AccessLogEntry).order_by(AccessLogEntry.created_at.desc(), AccessLogEntry.id.desc())
+        .limit(limit)
+    ).all()

@@ -1,0 +1,137 @@
+"""JSON shapes of the programs API. Only public facts go out publicly: a graduation appears
+in public output solely as a badge, and only when verified and made public by the artisan."""
+import marshmallow as ma
+
+from marketplace.core.pagination import PageQuery
+from marketplace.core.regions import PROVINCES
+from marketplace.programs.models import (
+    ORGANIZATION_KIND_LABELS, PROGRAM_KIND_LABELS, TECHNIQUE_LABELS, GraduationStatus,
+)
+
+
+class OrganizationOut(ma.Schema):
+    slug = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+    province = ma.fields.String(required=True)
+
+
+class GraduateShopOut(ma.Schema):
+    name = ma.fields.String(required=True)
+    slug = ma.fields.String(required=True)
+    city = ma.fields.String(required=True)
+    province = ma.fields.String(required=True)
+
+
+class ProgramOut(ma.Schema):
+    slug = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    kind = ma.fields.String(required=True)
+    organization = ma.fields.Nested(OrganizationOut, required=True)
+    partners = ma.fields.List(ma.fields.String(), required=True)
+    techniques = ma.fields.List(ma.fields.String(), required=True)
+    description = ma.fields.String(required=True)
+    venue = ma.fields.String(required=True)
+    city = ma.fields.String(required=True)
+    province = ma.fields.String(required=True)
+    start_date = ma.fields.Date(required=True)
+    end_date = ma.fields.Date(required=True)
+    participant_count = ma.fields.Integer(allow_none=True)
+    held_in_correctional_facility = ma.fields.Boolean(required=True)
+
+
+class ProgramDetailOut(ProgramOut):
+    graduate_shops = ma.fields.List(ma.fields.Nested(GraduateShopOut), required=True)
+
+
+class ProgramQuery(PageQuery):
+    province = ma.fields.String(validate=ma.validate.OneOf(PROVINCES))
+    kind = ma.fields.String(validate=ma.validate.OneOf(list(PROGRAM_KIND_LABELS)))
+    technique = ma.fields.String(validate=ma.validate.OneOf(list(TECHNIQUE_LABELS)))
+    organization = ma.fields.String(validate=ma.validate.Length(max=80))
+
+
+class ProgramIn(ma.Schema):
+    organization = ma.fields.String(metadata={"description": "Organization slug (admins only; "
+                                              "officers always add to their own)"})
+    title = ma.fields.String(required=True, validate=ma.validate.Length(min=3, max=255))
+    kind = ma.fields.String(required=True, validate=ma.validate.OneOf(list(PROGRAM_KIND_LABELS)))
+    partners = ma.fields.List(ma.fields.String(validate=ma.validate.Length(max=255)), load_default=list,
+                              validate=ma.validate.Length(max=30))
+    techniques = ma.fields.List(ma.fields.String(validate=ma.validate.OneOf(list(TECHNIQUE_LABELS))),
+                                load_default=list)
+    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=10_000))
+    venue = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=255))
+    city = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=120))
+    province = ma.fields.String(required=True, validate=ma.validate.OneOf(PROVINCES))
+    start_date = ma.fields.Date(required=True)
+    end_date = ma.fields.Date(required=True)
+    participant_count = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0, max=100_000))
+    held_in_correctional_facility = ma.fields.Boolean(load_default=False)
+
+    @ma.validates_schema
+    def dates_ordered(self, data, **kwargs):
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            raise ma.ValidationError("The program cannot end before it starts.", "end_date")
+
+
+class ProgramPatch(ProgramIn):
+    class Meta:
+        partial = True
+
+
+class GraduationClaimIn(ma.Schema):
+    program = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120),
+                               metadata={"description": "Program slug"})
+    certificate_number = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
+    graduated_on = ma.fields.Date(required=True)
+
+
+class GraduationPatch(ma.Schema):
+    public = ma.fields.Boolean(required=True)
+
+
+class RejectIn(ma.Schema):
+    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=2000))
+
+
+class GraduationOut(ma.Schema):
+    """A graduation as its artisan or a deciding officer sees it (never public)."""
+
+    id = ma.fields.Integer(required=True)
+    program = ma.fields.Function(lambda g: g.program.slug, required=True, metadata={"type": "string"})
+    program_title = ma.fields.Function(lambda g: g.program.title, required=True, metadata={"type": "string"})
+    status = ma.fields.String(required=True, validate=ma.validate.OneOf([s.value for s in GraduationStatus]))
+    certificate_number = ma.fields.String(required=True)
+    graduated_on = ma.fields.Date(required=True)
+    public = ma.fields.Boolean(required=True)
+    source = ma.fields.String(required=True)
+    rejection_reason = ma.fields.String(allow_none=True)
+    has_certificate_file = ma.fields.Function(lambda g: bool(g.certificate_key), metadata={"type": "boolean"})
+    decided_at = ma.fields.DateTime(allow_none=True)
+    created_at = ma.fields.DateTime(required=True)
+
+
+class BadgeOut(ma.Schema):
+    """The public trace of a verified graduation the artisan chose to show."""
+
+    program = ma.fields.Function(lambda g: g.program.slug, required=True, metadata={"type": "string"})
+    program_title = ma.fields.Function(lambda g: g.program.title, required=True, metadata={"type": "string"})
+    organization = ma.fields.Function(lambda g: g.program.organization.name, required=True,
+                                      metadata={"type": "string"})
+    year = ma.fields.Function(lambda g: g.graduated_on.year, required=True, metadata={"type": "integer"})
+
+
+class RosterIn(ma.Schema):
+    roster = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class InvitationOut(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    code = ma.fields.String(required=True)
+    name = ma.fields.String(required=True)
+    email = ma.fields.String(allow_none=True)
+    phone = ma.fields.String(allow_none=True)
+    certificate_number = ma.fields.String(required=True)
+    graduated_on = ma.fields.Date(required=True)
+    used = ma.fields.Function(lambda i: i.is_used, metadata={"type": "boolean"})
