@@ -11,9 +11,10 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from marketplace.accounts.models import User
+from marketplace.accounts.models import User, utcnow
+from marketplace.catalog.models import Shop
 from marketplace.extensions import db
-from marketplace.programs.models import Organization, TrainingProgram
+from marketplace.programs.models import Graduation, Organization, TrainingProgram
 
 DEMO_PASSWORD = "canting-demo-2026"
 
@@ -156,6 +157,36 @@ PEOPLE = [
 ]
 
 
+# (artisan email, program slug, status, public, certificate number, graduated on)
+GRADUATIONS = [
+    ("sari@canting.test", "wub-ikm-batik-cipinang-2024", "verified", True, "WUB-CPG-2024-007", date(2024, 9, 7)),
+    ("rahmat@canting.test", "wub-ikm-batik-cipinang-2024", "verified", False, "WUB-CPG-2024-012", date(2024, 9, 7)),
+    ("nurul@canting.test", "bimtek-diversifikasi-sandang-muara-enim-2021", "verified", True, "DS-ME-2021-04", date(2021, 6, 3)),
+    ("agus@canting.test", "coaching-pengembangan-motif-batik-kaltim-2022", "verified", True, "BI-KT-2022-09", date(2022, 9, 27)),
+    ("budi@canting.test", "pelatihan-batik-banyuasin-kolaborasi-jumputan-2024", "claimed", True, "DKR-BA-2024-031", date(2024, 2, 27)),
+    ("agus@canting.test", "bimtek-diversifikasi-sandang-muara-enim-2021", "claimed", True, "DS-ME-2021-11", date(2021, 6, 3)),
+]
+
+SHOPS = [
+    {"owner": "sari@canting.test", "slug": "batik-sari", "name": "Batik Sari",
+     "city": "Kota Jakarta Timur", "province": "DKI Jakarta", "shipping_origin": "Jakarta Timur",
+     "story": "Saya belajar batik tulis dan cap pada 2024. Kini saya membatik motif flora Betawi "
+              "dengan pewarna alam di rumah."},
+    {"owner": "rahmat@canting.test", "slug": "rahmat-batik-tulis", "name": "Rahmat Batik Tulis",
+     "city": "Kota Bekasi", "province": "Jawa Barat", "shipping_origin": "Bekasi",
+     "story": "Batik tulis halus, dikerjakan satu per satu."},
+    {"owner": "nurul@canting.test", "slug": "serasan-batik-nurul", "name": "Serasan Batik Nurul",
+     "city": "Kabupaten Muara Enim", "province": "Sumatera Selatan", "shipping_origin": "Muara Enim",
+     "story": "Batik cap motif kopi dan durian khas Muara Enim, juga kemeja dan tas dari kain sendiri."},
+    {"owner": "budi@canting.test", "slug": "jumputan-banyuasin-budi", "name": "Jumputan Banyuasin Budi",
+     "city": "Kabupaten Banyuasin", "province": "Sumatera Selatan", "shipping_origin": "Pangkalan Balai",
+     "story": "Kain jumputan berwarna cerah dari Banyuasin."},
+    {"owner": "agus@canting.test", "slug": "batik-kaltim-agus", "name": "Batik Kaltim Agus",
+     "city": "Kota Samarinda", "province": "Kalimantan Timur", "shipping_origin": "Samarinda",
+     "story": "Motif batik Kaltim yang digali dari flora dan fauna Kalimantan Timur."},
+]
+
+
 def _get_or_create(model, key: dict, values: dict):
     row = db.session.scalar(sa.select(model).filter_by(**key))
     if row is None:
@@ -168,7 +199,7 @@ def _get_or_create(model, key: dict, values: dict):
 
 def seed_demo() -> dict[str, int]:
     """Create whatever demo rows are missing; returns how many of each kind were created."""
-    created = {"organizations": 0, "programs": 0, "users": 0}
+    created = {"organizations": 0, "programs": 0, "users": 0, "shops": 0, "graduations": 0}
     try:
         organizations = {}
         for spec in ORGANIZATIONS:
@@ -191,6 +222,24 @@ def seed_demo() -> dict[str, int]:
                     user.organization = organizations[spec["organization"]]
                 db.session.add(user)
                 created["users"] += 1
+        db.session.flush()
+        people = {spec["email"]: db.session.scalar(User.by_email(spec["email"])) for spec in PEOPLE}
+        programs = {spec["slug"]: db.session.scalar(TrainingProgram.by_slug(spec["slug"])) for spec in PROGRAMS}
+        for spec in SHOPS:
+            values = {k: v for k, v in spec.items() if k not in {"slug", "owner"}}
+            values["owner"] = people[spec["owner"]]
+            _, new = _get_or_create(Shop, {"slug": spec["slug"]}, values)
+            created["shops"] += new
+        officers = {spec["organization"]: people[spec["email"]] for spec in PEOPLE if "organization" in spec}
+        for email, slug, status, public, number, graduated_on in GRADUATIONS:
+            program = programs[slug]
+            values = {"status": status, "public": public, "certificate_number": number,
+                      "graduated_on": graduated_on, "source": "claim"}
+            if status == "verified":
+                values["decided_by"] = officers[program.organization.slug]
+                values["decided_at"] = utcnow()
+            _, new = _get_or_create(Graduation, {"artisan": people[email], "program": program}, values)
+            created["graduations"] += new
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -204,6 +253,8 @@ def seed_demo_command():
     """Load demo organizations, programs and accounts (safe to run again)."""
     created = seed_demo()
     click.echo("Created: " + ", ".join(f"{n} {kind}" for kind, n in created.items()))
+    click.echo("Cipinang graduates: sari@canting.test shows the program on her shop; "
+               "rahmat@canting.test has not opted in.")
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for spec in PEOPLE:
         click.echo(f"  {spec['email']:<34} {', '.join(spec['roles'])}")

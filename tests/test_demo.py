@@ -7,13 +7,14 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.demo import DEMO_PASSWORD
-from marketplace.programs.models import Organization, TrainingProgram
+from marketplace.catalog.models import Shop
+from marketplace.programs.models import Graduation, Organization, TrainingProgram
 from tests.conftest import login
 
 
 def counts(db) -> dict[str, int]:
     return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-            for model in (Organization, TrainingProgram, User)}
+            for model in (Organization, TrainingProgram, User, Shop, Graduation)}
 
 
 def seed(app):
@@ -30,7 +31,7 @@ def test_seeding_twice_creates_nothing_the_second_time(app, db):
     first = seed(app)
     assert "Created: 4 organizations, 4 programs, 11 users" in first
     after_first = counts(db)
-    assert after_first == {"Organization": 4, "TrainingProgram": 4, "User": 11}
+    assert after_first == {"Organization": 4, "TrainingProgram": 4, "User": 11, "Shop": 5, "Graduation": 6}
 
     second = seed(app)
     assert "Created: 0 organizations, 0 programs, 0 users" in second
@@ -90,3 +91,22 @@ def test_the_demo_officer_of_the_ministry_sees_the_cipinang_program(app):
     html = client.get("/organization").get_data(as_text=True)
     assert "Penumbuhan dan Pengembangan Wirausaha Baru IKM Batik" in html
     assert "Coaching Program Pengembangan Motif Batik Kaltim" not in html
+
+
+def test_demo_cipinang_graduates_one_opted_in_one_not(app, db, client):
+    seed(app)
+    cipinang = program(db, "wub-ikm-batik-cipinang-2024")
+    graduations = db.session.scalars(sa.select(Graduation).filter_by(program_id=cipinang.id)).all()
+    assert {(g.artisan.email, g.status, g.public) for g in graduations} == {
+        ("sari@canting.test", "verified", True),
+        ("rahmat@canting.test", "verified", False),
+    }
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Graduation).filter_by(status="claimed")) >= 1
+
+    shown = client.get("/shops/batik-sari").get_data(as_text=True)
+    assert cipinang.title in shown
+    hidden = client.get("/shops/rahmat-batik-tulis").get_data(as_text=True)
+    assert cipinang.title not in hidden
+    assert "lapas" not in hidden.lower() and "pemasyarakatan" not in hidden.lower()
+    program_page = client.get("/programs/wub-ikm-batik-cipinang-2024").get_data(as_text=True)
+    assert "Batik Sari" in program_page and "Rahmat Batik Tulis" not in program_page

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort, g, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import WWWAuthenticate
 
@@ -54,10 +55,10 @@ def token_required(*roles: str):
         def wrapped(*args, **kwargs):
             user = api_user()
             if user is None:
-                abort(401, description="A valid bearer token is required.",
+                abort(401, description=_("A valid bearer token is required."),
                       www_authenticate=WWWAuthenticate("bearer"))
             if roles and not user.has_role(*roles):
-                abort(403, description="Your account may not use this endpoint.")
+                abort(403, description=_("Your account may not use this endpoint."))
             return view(*args, **kwargs)
 
         return wrapped

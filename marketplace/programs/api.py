@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import url_for
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from marketplace.accounts.models import Role
@@ -59,7 +60,7 @@ class Program(MethodView):
         """One program with the shops of graduates who chose to be shown"""
         program = db.session.scalar(TrainingProgram.by_slug(slug))
         if program is None:
-            raise NotFound("Program not found.")
+            raise NotFound(_("Program not found."))
         program.graduate_shops = db.session.scalars(queries.graduate_shops(program.id)).all()
         return program
 

@@ -18,6 +18,8 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from marketplace.accounts.models import Role, User, utcnow
 from marketplace.core.errors import ValidationFailed
@@ -43,11 +45,22 @@ PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}[0-9]$")
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 
 
+COLUMN_LABELS = {
+    "file": _l("file"), "header": _l("header row"), "name": _l("name"), "email": _l("email"),
+    "phone": _l("phone"), "certificate_number": _l("certificate number"),
+    "graduated_on": _l("graduation date"),
+}
+
+
 @dataclass
 class RosterProblem:
     row: int  # the line in the file, header = 1
     field: str
     message: str
+
+    @property
+    def column_label(self):
+        return COLUMN_LABELS.get(self.field, self.field)
 
 
 class RosterInvalid(ValidationFailed):
@@ -55,7 +68,8 @@ class RosterInvalid(ValidationFailed):
 
     def __init__(self, problems: list[RosterProblem]):
         super().__init__(
-            _("The roster has %(n)d problem(s); nothing was imported.", n=len(problems)),
+            ngettext("The roster has %(num)d problem; nothing was imported.",
+                     "The roster has %(num)d problems; nothing was imported.", len(problems)),
             errors={"roster": [f"{p.row}: {p.field}: {p.message}" for p in problems]},
         )
         self.problems = problems
@@ -87,7 +101,7 @@ def _read_rows(data: bytes) -> tuple[list[str], list[dict]]:
     missing = [c for c in REQUIRED if c not in header]
     if missing or not ({"email", "phone"} & set(header)):
         need = missing + ([] if {"email", "phone"} & set(header) else ["email/phone"])
-        raise RosterInvalid([RosterProblem(1, "header", _("Missing column(s): %(cols)s", cols=", ".join(need)))])
+        raise RosterInvalid([RosterProblem(1, "header", _("Missing columns: %(cols)s", cols=", ".join(need)))])
     records = []
     for line_no, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):

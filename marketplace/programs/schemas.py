@@ -1,6 +1,7 @@
 """JSON shapes of the programs API. Only public facts go out publicly: a graduation appears
 in public output solely as a badge, and only when verified and made public by the artisan."""
 import marshmallow as ma
+from flask_babel import gettext as _
 
 from marketplace.core.pagination import PageQuery
 from marketplace.core.regions import PROVINCES
@@ -72,7 +73,7 @@ class ProgramIn(ma.Schema):
     @ma.validates_schema
     def dates_ordered(self, data, **kwargs):
         if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
-            raise ma.ValidationError("The program cannot end before it starts.", "end_date")
+            raise ma.ValidationError(_("The program cannot end before it starts."), "end_date")
 
 
 class ProgramPatch(ProgramIn):

@@ -5,6 +5,7 @@ import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from marketplace.accounts.models import Role
@@ -221,7 +222,7 @@ def roster_upload(slug: str):
         except ValidationFailed as error:
             apply_form_errors(form, error)
         else:
-            flash(_("%(n)d invitations created.", n=len(invitations)), "success")
+            flash(ngettext("%(num)d invitation created.", "%(num)d invitations created.", len(invitations)), "success")
             return redirect(url_for("programs.invitations", slug=slug))
     return render_template("programs/roster.html", program=program, form=form, problems=problems)
 
