@@ -4,12 +4,14 @@ from __future__ import annotations
 from flask import Flask
 
 from config import DEV_SECRET_KEY, config_class
+from marketplace.core.routing import DatabaseIdConverter
 
 
 def create_app(config_name: str | None = None, overrides: dict | None = None) -> Flask:
     """Build the app for a config ('development', 'testing', 'production')."""
     app = Flask(__name__, instance_relative_config=False,
                 template_folder="../templates", static_folder="../static")
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.config.from_object(config_class(config_name))
     app.config.update(overrides or {})
     check_production_secrets(app)

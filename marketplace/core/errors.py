@@ -95,8 +95,11 @@ def handle_http_exception(error: HTTPException):
         if isinstance(errors, dict) and set(errors) <= {"json", "query", "form", "headers", "files", "path"}:
             # webargs nests field errors under the request location; callers want the fields.
             merged = {}
-            for location_errors in errors.values():
-                merged.update(location_errors)
+            for location, location_errors in errors.items():
+                if isinstance(location_errors, dict):
+                    merged.update(location_errors)
+                else:  # e.g. {"json": ["Invalid JSON body."]}: the body itself is wrong
+                    merged[location] = location_errors
             errors = merged
         headers.update(data.get("headers") or {})
         return _json_error(status, error.name, data.get("message") or error.description, errors, headers)

@@ -88,3 +88,20 @@ def test_a_domain_error_under_the_api_answers_422_with_field_errors(crashing_app
     body = response.get_json()
     assert body["errors"] == {"price": ["Price must be at least 1."]}
     assert body["message"] == "Price must be at least 1."
+
+
+def test_malformed_json_body_is_a_400_with_the_body_named(client, make_user):
+    from marketplace.accounts.services import create_api_token
+
+    user = make_user(roles=["buyer", "artisan"])
+    token = create_api_token(user, "t").secret
+    response = client.post("/api/v1/graduations", data="{not json",
+                           headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"json": ["Invalid JSON body."]}
+
+
+def test_id_beyond_integer_range_is_not_found_not_a_crash(client):
+    response = client.get("/api/v1/graduations/99999999999999999999")
+    assert response.status_code == 404
+    assert response.is_json
