@@ -42,3 +42,75 @@ def make_user(email: str | None = None, roles=("buyer",), password: str = PASSWO
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def make_program(organization: Organization | None = None, held_in_correctional_facility: bool = False,
+                 **overrides):
+    """A program run by ORGANIZATION (a new one when not given), 3-5 June 2021 in Palembang."""
+    from datetime import date
+
+    from marketplace.programs.models import TrainingProgram
+
+    n = next(_seq)
+    values = {"slug": f"bimtek-batik-{n}", "title": f"Bimtek Batik Jumputan {n}", "kind": "bimtek",
+              "techniques": ["jumputan", "cap"], "partners": [], "description": "",
+              "venue": "Rumah Batik", "city": "Kota Palembang", "province": "Sumatera Selatan",
+              "start_date": date(2021, 6, 3), "end_date": date(2021, 6, 5)}
+    values.update(overrides)
+    program = TrainingProgram(organization=organization or make_organization(),
+                              held_in_correctional_facility=held_in_correctional_facility, **values)
+    db.session.add(program)
+    db.session.commit()
+    return program
+
+
+def make_artisan(**overrides) -> User:
+    overrides.setdefault("roles", ["buyer", "artisan"])
+    return make_user(**overrides)
+
+
+def make_shop(owner: User | None = None, **overrides):
+    """An active shop of OWNER (a new artisan when not given)."""
+    from marketplace.catalog.models import Shop
+
+    n = next(_seq)
+    values = {"name": f"Batik Sari {n}", "slug": f"batik-sari-{n}", "story": "",
+              "city": "Kota Palembang", "province": "Sumatera Selatan"}
+    values.update(overrides)
+    shop = Shop(owner=owner or make_artisan(), **values)
+    db.session.add(shop)
+    db.session.commit()
+    return shop
+
+
+def make_graduation(artisan: User, program, status: str = "claimed", public: bool | None = None,
+                    decided_by: User | None = None, **overrides):
+    """A graduation written directly; `public` defaults as the services default it."""
+    from datetime import date
+
+    from marketplace.accounts.models import utcnow
+    from marketplace.programs.models import Graduation
+
+    values = {"certificate_number": f"SERT-{next(_seq):04d}", "graduated_on": date(2021, 6, 5),
+              "source": "claim"}
+    values.update(overrides)
+    graduation = Graduation(
+        artisan=artisan, program=program, status=status,
+        public=(not program.held_in_correctional_facility) if public is None else public,
+        decided_by=decided_by, decided_at=utcnow() if status != "claimed" else None, **values,
+    )
+    db.session.add(graduation)
+    db.session.commit()
+    return graduation
+
+
+def api_token(user: User) -> str:
+    """A fresh personal API token's secret for USER."""
+    from marketplace.accounts.services import create_api_token
+
+    return create_api_token(user).secret
+
+
+def bearer(user: User) -> dict:
+    """Headers that authenticate an API request as USER."""
+    return {"Authorization": f"Bearer {api_token(user)}"}

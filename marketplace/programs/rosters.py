@@ -164,7 +164,7 @@ def import_roster(actor: User, program_slug: str, stream) -> list[Invitation]:
     """
     program = program_for_officer(actor, program_slug)
     data = read_capped(stream, current_app.config["ROSTER_MAX_BYTES"], field="roster")
-    _, records = _read_rows(data)
+    _header, records = _read_rows(data)  # not "_": that is gettext
     if not records:
         raise RosterInvalid([RosterProblem(2, "file", _("The roster has no rows."))])
     if len(records) > MAX_ROWS:

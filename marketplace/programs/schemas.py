@@ -77,8 +77,10 @@ class ProgramIn(ma.Schema):
 
 
 class ProgramPatch(ProgramIn):
-    class Meta:
-        partial = True
+    # marshmallow has no `partial` Meta option: it is a constructor argument.
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
 
 
 class GraduationClaimIn(ma.Schema):
