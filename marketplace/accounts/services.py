@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from marketplace.accounts.models import ROLE_VALUES, ApiToken, Role, User, utcnow
 from marketplace.core.errors import NotFound, ValidationFailed
 from marketplace.core.mail import send_mail
+from marketplace.core.transaction import commit
 from marketplace.extensions import db
 
 MIN_PASSWORD_LENGTH = 8
@@ -130,7 +131,7 @@ def change_password(user: User, *, current_password: str, new_password: str) -> 
         raise ValidationFailed(_("Your current password is not correct."), field="current_password")
     _check_password_rules(new_password, field="new_password")
     user.set_password(new_password)
-    db.session.commit()
+    commit()
 
 
 def set_locale(user: User, locale: str) -> None:
@@ -138,7 +139,7 @@ def set_locale(user: User, locale: str) -> None:
     if locale not in current_app.config["LANGUAGES"]:
         raise ValidationFailed(_("Unknown language."), field="locale")
     user.locale = locale
-    db.session.commit()
+    commit()
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
@@ -186,7 +187,7 @@ def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     _check_password_rules(new_password)
     user.set_password(new_password)
-    db.session.commit()
+    commit()
     return user
 
 
@@ -204,7 +205,7 @@ def create_api_token(user: User, name: str = "") -> IssuedToken:
         token_hash=ApiToken.hash_token(secret), prefix=secret[: len(TOKEN_PREFIX) + 4],
     )
     db.session.add(token)
-    db.session.commit()
+    commit()
     return IssuedToken(token, secret)
 
 
@@ -215,7 +216,7 @@ def revoke_api_token(user: User, token_id: int) -> None:
         raise NotFound(_("Token not found."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        db.session.commit()
+        commit()
 
 
 def user_for_api_token(secret: str) -> User | None:

@@ -9,6 +9,7 @@ from marketplace.accounts.models import Role, User
 from marketplace.catalog.models import Shop
 from marketplace.core.errors import Conflict, NotFound, ValidationFailed
 from marketplace.core.regions import PROVINCES
+from marketplace.core.transaction import commit
 from marketplace.extensions import db
 
 SHOP_FIELDS = ("name", "story", "city", "province", "shipping_origin")
@@ -48,11 +49,7 @@ def open_shop(artisan: User, *, slug: str | None = None, **values) -> Shop:
     _validate_shop(values)
     shop = Shop(owner=artisan, slug=_slug_for(values["name"], slug), **values)
     db.session.add(shop)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    commit()
     return shop
 
 
@@ -68,9 +65,5 @@ def update_shop(artisan: User, *, slug: str | None = None, **values) -> Shop:
         shop.slug = _slug_for(merged["name"], slug, shop.id)
     for key, value in merged.items():
         setattr(shop, key, value)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    commit()
     return shop

@@ -25,6 +25,7 @@ from marketplace.accounts.models import Role, User, utcnow
 from marketplace.core.errors import ValidationFailed
 from marketplace.core.mail import send_mail
 from marketplace.core.uploads import read_capped
+from marketplace.core.transaction import commit
 from marketplace.extensions import db
 from marketplace.programs.models import Graduation, GraduationStatus, Invitation
 from marketplace.programs.services import default_public, program_for_officer
@@ -186,11 +187,7 @@ def import_roster(actor: User, program_slug: str, stream) -> list[Invitation]:
         Invitation(program=program, code=_new_code(), created_by=actor, **clean) for clean in cleaned
     ]
     db.session.add_all(invitations)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    commit()
     for invitation in invitations:
         if invitation.email:
             send_mail(

@@ -20,6 +20,7 @@ from marketplace.core.mail import send_mail
 from marketplace.core.regions import PROVINCES
 from marketplace.core.storage import storage
 from marketplace.core.uploads import check_document
+from marketplace.core.transaction import commit
 from marketplace.extensions import db
 from marketplace.programs.models import (
     ORGANIZATION_KIND_LABELS, PROGRAM_KIND_LABELS, TECHNIQUE_LABELS, AccessLogEntry, Graduation,
@@ -29,14 +30,6 @@ from marketplace.programs.models import (
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
-
-
-def _commit():
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 # --- organizations -------------------------------------------------------------------------
@@ -55,7 +48,7 @@ def create_organization(*, name: str, slug: str, kind: str, province: str) -> Or
         raise ValidationFailed(_("Another organization already uses this short name."), field="slug")
     organization = Organization(name=name.strip(), slug=slug, kind=kind, province=province)
     db.session.add(organization)
-    _commit()
+    commit()
     return organization
 
 
@@ -135,7 +128,7 @@ def create_program(actor: User, *, organization_slug: str | None = None, **value
         **values,
     )
     db.session.add(program)
-    _commit()
+    commit()
     return program
 
 
@@ -150,7 +143,7 @@ def update_program(actor: User, slug: str, **values) -> TrainingProgram:
     _validate_program(merged)
     for field, value in merged.items():
         setattr(program, field, value)
-    _commit()
+    commit()
     return program
 
 
@@ -233,7 +226,7 @@ def _decide(actor: User, graduation_id: int, status: str, reason: str | None) ->
     graduation.decided_by = actor
     graduation.decided_at = utcnow()
     _log_access(actor, graduation.program, status, graduation)
-    _commit()
+    commit()
     artisan = graduation.artisan
     send_mail(
         artisan.email, "programs/mail/decision_subject.txt", "programs/mail/decision.txt",
@@ -273,7 +266,7 @@ def set_graduation_visibility(artisan: User, graduation_id: int, *, public: bool
     """The artisan alone decides whether buyers see this program on their shop. Raises NotFound."""
     graduation = own_graduation(artisan, graduation_id)
     graduation.public = bool(public)
-    _commit()
+    commit()
     return graduation
 
 
@@ -289,7 +282,7 @@ def withdraw_graduation(artisan: User, graduation_id: int) -> None:
         .values(graduation_id=None)
     )
     db.session.delete(graduation)
-    _commit()
+    commit()
     if key:
         storage().delete(key)
 
@@ -314,7 +307,7 @@ def view_program_graduates(actor: User, slug: str) -> tuple[TrainingProgram, lis
         .order_by(Graduation.status, Graduation.created_at.desc())
     ).all()
     _log_access(actor, program, "view_graduates")
-    _commit()
+    commit()
     return program, graduates
 
 
@@ -330,7 +323,7 @@ def view_claims_queue(actor: User) -> list[Graduation]:
     claims = db.session.scalars(query).all()
     for claim in claims:
         _log_access(actor, claim.program, "view_claim", claim)
-    _commit()
+    commit()
     return claims
 
 
@@ -338,7 +331,7 @@ def view_claim(actor: User, graduation_id: int) -> Graduation:
     """One claim, for deciding it. Raises NotFound."""
     graduation = _graduation_for_officer(actor, graduation_id)
     _log_access(actor, graduation.program, "view_claim", graduation)
-    _commit()
+    commit()
     return graduation
 
 
@@ -358,7 +351,7 @@ def read_certificate(actor: User, graduation_id: int) -> CertificateFile:
         if not can_manage_program(actor, graduation.program):
             raise NotFound(_("Certificate not found."))
         _log_access(actor, graduation.program, "view_certificate", graduation)
-        _commit()
+        commit()
     extension = graduation.certificate_key.rsplit(".", 1)[-1]
     return CertificateFile(
         storage().read(graduation.certificate_key), graduation.certificate_content_type,
