@@ -173,7 +173,8 @@ class Graduation(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
-    artisan = relationship("User", foreign_keys=[artisan_id])
+    # Officer lists and queues always show the artisan's name: load it with the row, not one query each.
+    artisan = relationship("User", foreign_keys=[artisan_id], lazy="joined")
     decided_by = relationship("User", foreign_keys=[decided_by_id])
     program: Mapped[TrainingProgram] = relationship(lazy="joined")
 
@@ -265,5 +266,5 @@ class AccessLogEntry(db.Model):
     action: Mapped[str] = mapped_column(sa.String(32))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, index=True)
 
-    officer = relationship("User")
-    program: Mapped[TrainingProgram] = relationship()
+    officer = relationship("User", lazy="joined")
+    program: Mapped[TrainingProgram] = relationship(lazy="joined")

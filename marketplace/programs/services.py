@@ -302,12 +302,12 @@ def view_program_graduates(actor: User, slug: str) -> tuple[TrainingProgram, lis
     Raises NotFound.
     """
     program = program_for_officer(actor, slug)
+    _log_access(actor, program, "view_graduates")
+    commit()
     graduates = db.session.scalars(
         sa.select(Graduation).filter_by(program_id=program.id)
         .order_by(Graduation.status, Graduation.created_at.desc())
     ).all()
-    _log_access(actor, program, "view_graduates")
-    commit()
     return program, graduates
 
 
@@ -320,11 +320,16 @@ def view_claims_queue(actor: User) -> list[Graduation]:
     )
     if not actor.has_role(Role.ADMIN.value):
         query = query.where(TrainingProgram.organization_id == actor.organization_id)
-    claims = db.session.scalars(query).all()
-    for claim in claims:
-        _log_access(actor, claim.program, "view_claim", claim)
+    sensitive = [
+        {"officer_id": actor.id, "program_id": claim.program_id, "graduation_id": claim.id,
+         "action": "view_claim", "created_at": utcnow()}
+        for claim in db.session.scalars(query).all() if claim.program.held_in_correctional_facility
+    ]
+    if sensitive:  # one multi-row INSERT, however long the queue
+        db.session.execute(sa.insert(AccessLogEntry), sensitive)
     commit()
-    return claims
+    # The commit expired every row; one fresh query beats reloading each claim in the template.
+    return db.session.scalars(query).all()
 
 
 def view_claim(actor: User, graduation_id: int) -> Graduation:

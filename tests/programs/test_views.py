@@ -630,3 +630,28 @@ def test_the_program_page_has_open_graph_tags(client, program):
 
 def test_an_unknown_program_page_is_404(client, db):
     assert client.get("/programs/no-such-program").status_code == 404
+
+
+def test_claims_queue_and_access_log_cost_the_same_queries_for_2_or_8_claims(
+    client_for, officer, prison_program, query_counter, make_user
+):
+    """Officer lists load each artisan with its claim, not one query per row."""
+    officer_browser = client_for(officer)
+    admin_browser = client_for(make_user(roles=["admin"]))
+
+    def add_claims(n):
+        for _ in range(n):
+            factories.make_graduation(factories.make_artisan(), prison_program)
+
+    def cost(browser, path):
+        with query_counter() as statements:
+            assert browser.get(path).status_code == 200
+        cost.last = statements
+        return len(statements)
+
+    add_claims(2)
+    queue_small, log_small = cost(officer_browser, "/officer/claims"), cost(admin_browser, "/admin/access-log")
+    add_claims(6)
+    queue_large, log_large = cost(officer_browser, "/officer/claims"), cost(admin_browser, "/admin/access-log")
+    assert queue_large == queue_small
+    assert log_large == log_small, cost.last
