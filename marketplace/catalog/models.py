@@ -46,3 +46,113 @@ class Shop(db.Model):
     @classmethod
     def public(cls):
         return sa.select(cls).where(cls.status == ShopStatus.ACTIVE.value)
+
+
+class ProductStatus(str, enum.Enum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+CATEGORIES = ("cloth", "clothing", "accessory", "home_decor", "other")
+# `printing` is imitation batik (SNI 8184): listed, but never shown or filtered as batik.
+TECHNIQUES = ("tulis", "cap", "kombinasi", "jumputan", "printing")
+BATIK_TECHNIQUES = ("tulis", "cap", "kombinasi", "jumputan")
+DYES = ("natural", "synthetic")
+
+
+class Product(db.Model):
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shop_id: Mapped[int] = mapped_column(sa.ForeignKey("shops.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(160))
+    slug: Mapped[str] = mapped_column(sa.String(180), unique=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    category: Mapped[str] = mapped_column(sa.String(16))
+    technique: Mapped[str] = mapped_column(sa.String(16))
+    motif: Mapped[str] = mapped_column(sa.String(80), default="", index=True)
+    motif_story: Mapped[str] = mapped_column(sa.Text, default="")
+    material: Mapped[str] = mapped_column(sa.String(80), default="")
+    dye: Mapped[str | None] = mapped_column(sa.String(16))
+    length_cm: Mapped[int | None] = mapped_column()
+    width_cm: Mapped[int | None] = mapped_column()
+    weight_g: Mapped[int] = mapped_column()
+    price: Mapped[int] = mapped_column(sa.BigInteger)  # whole rupiah
+    batikmark_number: Mapped[str | None] = mapped_column(sa.String(40))
+    status: Mapped[str] = mapped_column(sa.String(16), default=ProductStatus.DRAFT.value,
+                                        server_default=ProductStatus.DRAFT.value)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    shop: Mapped[Shop] = relationship(lazy="joined")
+    variants: Mapped[list[Variant]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", order_by="Variant.position, Variant.id",
+        lazy="selectin",
+    )
+    images: Mapped[list[ProductImage]] = relationship(
+        back_populates="product", cascade="all, delete-orphan",
+        order_by="ProductImage.position, ProductImage.id", lazy="selectin",
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("price > 0", name="price_positive"),
+        sa.CheckConstraint("weight_g > 0", name="weight_positive"),
+        sa.CheckConstraint(f"category IN ({', '.join(repr(c) for c in CATEGORIES)})", name="category_known"),
+        sa.CheckConstraint(f"technique IN ({', '.join(repr(t) for t in TECHNIQUES)})", name="technique_known"),
+        sa.CheckConstraint("dye IS NULL OR dye IN ('natural', 'synthetic')", name="dye_known"),
+        sa.CheckConstraint("status IN ('draft', 'active', 'archived')", name="status_known"),
+        sa.Index("ix_products_status_created", "status", "created_at"),
+        sa.Index("ix_products_status_price", "status", "price"),
+        sa.Index("ix_products_status_category", "status", "category"),
+        sa.Index("ix_products_status_technique", "status", "technique"),
+    )
+
+    @property
+    def is_batik(self) -> bool:
+        return self.technique in BATIK_TECHNIQUES
+
+    @property
+    def total_stock(self) -> int:
+        return sum(v.stock for v in self.variants)
+
+    @property
+    def is_purchasable(self) -> bool:
+        return self.status == ProductStatus.ACTIVE.value and self.shop.is_public and self.total_stock > 0
+
+
+class Variant(db.Model):
+    __tablename__ = "variants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    stock: Mapped[int] = mapped_column(default=0)
+    price: Mapped[int | None] = mapped_column(sa.BigInteger)
+    position: Mapped[int] = mapped_column(default=0)
+
+    product: Mapped[Product] = relationship(back_populates="variants")
+
+    __table_args__ = (
+        sa.CheckConstraint("stock >= 0", name="stock_nonnegative"),
+        sa.CheckConstraint("price IS NULL OR price > 0", name="price_positive"),
+    )
+
+    @property
+    def effective_price(self) -> int:
+        return self.price if self.price is not None else self.product.price
+
+
+class ProductImage(db.Model):
+    __tablename__ = "product_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    display_key: Mapped[str] = mapped_column(sa.String(200))
+    thumb_key: Mapped[str] = mapped_column(sa.String(200))
+    width: Mapped[int] = mapped_column()
+    height: Mapped[int] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    product: Mapped[Product] = relationship(back_populates="images")
