@@ -99,6 +99,8 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from marketplace.accounts import api as accounts_api
     from marketplace.accounts.views import bp as accounts_bp
+    from marketplace.catalog import api as catalog_api
+    from marketplace.catalog.media import bp as media_bp, register_media
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.core.views import bp as core_bp
     from marketplace.extensions import api, csrf
@@ -109,8 +111,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(programs_bp)
+    app.register_blueprint(media_bp)
+    register_media(app)
     # The API authenticates with bearer tokens only, never the session cookie, so CSRF cannot apply.
-    for blueprint in (accounts_api.blp, programs_api.blp):
+    for blueprint in (accounts_api.blp, programs_api.blp, catalog_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
 
@@ -123,8 +127,10 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from marketplace.accounts.cli import tokens_cli, users_cli
+    from marketplace.catalog.cli import catalog_cli
     from marketplace.demo import seed_demo_command
 
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(catalog_cli)
     app.cli.add_command(seed_demo_command)

@@ -5,6 +5,8 @@ email) and created only when missing, so running it twice changes nothing.
 """
 from __future__ import annotations
 
+import functools
+import io
 from datetime import date
 
 import click
@@ -187,6 +189,67 @@ SHOPS = [
 ]
 
 
+# Per shop: (motif, technique, dye) it is known for; products are drawn from these.
+SHOP_STYLES = {
+    "batik-sari": [("Flora Betawi", "tulis", "natural"), ("Ondel-ondel", "cap", "synthetic"),
+                   ("Kawung", "tulis", "natural")],
+    "rahmat-batik-tulis": [("Parang", "tulis", "natural"), ("Truntum", "tulis", "natural"),
+                           ("Sekar Jagad", "kombinasi", "synthetic")],
+    "serasan-batik-nurul": [("Kopi", "cap", "synthetic"), ("Durian", "cap", "synthetic"),
+                            ("Tengkiang", "cap", "natural"), ("Meraje", "cap", "synthetic")],
+    "jumputan-banyuasin-budi": [("Jumputan", "jumputan", "synthetic"), ("Pedade", "jumputan", "natural")],
+    "batik-kaltim-agus": [("Burung Enggang", "tulis", "natural"), ("Mega Mendung", "printing", "synthetic"),
+                          ("Pakis", "cap", "synthetic")],
+}
+PRODUCT_KINDS = [
+    # (category, title pattern, price, weight_g, variants, length x width)
+    ("cloth", "Kain Batik {technique_name} Motif {motif}", 450_000, 350, [("2 x 1,15 m", 3)], (200, 115)),
+    ("clothing", "Kemeja Batik {motif}", 285_000, 250, [("S", 2), ("M", 4), ("L", 3), ("XL", 1)], None),
+    ("accessory", "Syal Batik {motif}", 125_000, 90, [("Satu ukuran", 6)], (180, 45)),
+    ("home_decor", "Sarung Bantal Batik {motif}", 95_000, 150, [("40 x 40 cm", 8)], (40, 40)),
+]
+TECHNIQUE_NAMES = {"tulis": "Tulis", "cap": "Cap", "kombinasi": "Kombinasi", "jumputan": "Jumputan",
+                   "printing": "Printing"}
+
+
+@functools.lru_cache(maxsize=None)
+def _demo_picture(motif: str) -> bytes:
+    """One drawing per motif (drawing takes ~0.3 s; 60 would slow every first run)."""
+    from marketplace.catalog.demo_images import draw_batik
+
+    return draw_batik(seed=sum(map(ord, motif)), motif=motif, size=(800, 600))
+
+
+def _seed_products(people: dict, created: dict) -> None:
+    """At least 60 products with drawn pictures, listed through the same services sellers use."""
+    from marketplace.catalog import images as product_images
+    from marketplace.catalog import services as catalog_services
+    from marketplace.catalog.models import Product
+
+    for shop in db.session.scalars(sa.select(Shop).order_by(Shop.id)).all():
+        styles = SHOP_STYLES.get(shop.slug, [])
+        n = 0
+        for motif, technique, dye in styles:
+            for category, pattern, price, weight, variants, size in PRODUCT_KINDS:
+                n += 1
+                title = pattern.format(motif=motif, technique_name=TECHNIQUE_NAMES[technique])
+                if technique == "printing":  # imitation batik is never called batik
+                    title = " ".join(title.replace("Batik Printing", "Batik").replace("Batik", "Tekstil Printing").split())
+                if db.session.scalar(sa.select(Product.id).filter_by(shop_id=shop.id, title=title)):
+                    continue
+                product = catalog_services.create_product(
+                    shop.owner, title=title, category=category, technique=technique, motif=motif, dye=dye,
+                    description=(f"{title} dari {shop.name}, {shop.city}. Dibuat dengan tangan; "
+                                 f"motif {motif} dengan teknik {TECHNIQUE_NAMES[technique].lower()}."),
+                    material="Katun primissima" if category != "accessory" else "Sutra ATBM",
+                    weight_g=weight, price=price + 5_000 * (n % 7),
+                    length_cm=size[0] if size else None, width_cm=size[1] if size else None,
+                    status="active", variants=[{"name": v, "stock": s} for v, s in variants],
+                )
+                product_images.add_product_image(shop.owner, product.id, io.BytesIO(_demo_picture(motif)))
+                created["products"] += 1
+
+
 def _get_or_create(model, key: dict, values: dict):
     row = db.session.scalar(sa.select(model).filter_by(**key))
     if row is None:
@@ -199,7 +262,7 @@ def _get_or_create(model, key: dict, values: dict):
 
 def seed_demo() -> dict[str, int]:
     """Create whatever demo rows are missing; returns how many of each kind were created."""
-    created = {"organizations": 0, "programs": 0, "users": 0, "shops": 0, "graduations": 0}
+    created = {"organizations": 0, "programs": 0, "users": 0, "shops": 0, "graduations": 0, "products": 0}
     try:
         organizations = {}
         for spec in ORGANIZATIONS:
@@ -244,6 +307,7 @@ def seed_demo() -> dict[str, int]:
     except Exception:
         db.session.rollback()
         raise
+    _seed_products(people, created)
     return created
 
 

@@ -7,14 +7,14 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.demo import DEMO_PASSWORD
-from marketplace.catalog.models import Shop
+from marketplace.catalog.models import Product, ProductImage, Shop
 from marketplace.programs.models import Graduation, Organization, TrainingProgram
 from tests.conftest import login
 
 
 def counts(db) -> dict[str, int]:
     return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-            for model in (Organization, TrainingProgram, User, Shop, Graduation)}
+            for model in (Organization, TrainingProgram, User, Shop, Graduation, Product, ProductImage)}
 
 
 def seed(app):
@@ -31,7 +31,8 @@ def test_seeding_twice_creates_nothing_the_second_time(app, db):
     first = seed(app)
     assert "Created: 4 organizations, 4 programs, 11 users" in first
     after_first = counts(db)
-    assert after_first == {"Organization": 4, "TrainingProgram": 4, "User": 11, "Shop": 5, "Graduation": 6}
+    assert after_first == {"Organization": 4, "TrainingProgram": 4, "User": 11, "Shop": 5, "Graduation": 6,
+                           "Product": 60, "ProductImage": 60}
 
     second = seed(app)
     assert "Created: 0 organizations, 0 programs, 0 users" in second
@@ -77,11 +78,12 @@ def test_the_seed_programs_are_the_reported_ones(app, db):
     assert banyuasin.city == "Kota Palembang"
     assert banyuasin.techniques == ["jumputan"]
 
-    # Visitors see them on the home page, dated the Indonesian way.
-    html = app.test_client().get("/").get_data(as_text=True)
+    # Visitors see them on the program pages, dated the Indonesian way.
+    visitor = app.test_client()
+    html = visitor.get("/programs/bimtek-diversifikasi-sandang-muara-enim-2021").get_data(as_text=True)
     assert "Bimbingan Teknis Diversifikasi Sandang bagi IKM Batik Muara Enim" in html
     assert "3 Juni 2021" in html
-    assert "27 September 2022" in html
+    assert "27 September 2022" in visitor.get("/programs/coaching-pengembangan-motif-batik-kaltim-2022").get_data(as_text=True)
 
 
 def test_the_demo_officer_of_the_ministry_sees_the_cipinang_program(app):

@@ -6,13 +6,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
+from marketplace.catalog.search import alembic_include_name
 from marketplace.extensions import db as _db
 
 
 def schema_diff():
     with _db.engine.connect() as connection:
+        # include_name: the same filter env.py gives autogenerate (the search tables are no models).
         context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "compare_server_default": False})
+                                                               "compare_server_default": False,
+                                                               "include_name": alembic_include_name})
         return compare_metadata(context, _db.metadata)
 
 

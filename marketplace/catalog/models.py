@@ -5,6 +5,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.accounts.models import utcnow
@@ -59,6 +60,17 @@ CATEGORIES = ("cloth", "clothing", "accessory", "home_decor", "other")
 TECHNIQUES = ("tulis", "cap", "kombinasi", "jumputan", "printing")
 BATIK_TECHNIQUES = ("tulis", "cap", "kombinasi", "jumputan")
 DYES = ("natural", "synthetic")
+
+CATEGORY_LABELS = {
+    "cloth": _l("Batik cloth (kain)"), "clothing": _l("Clothing"), "accessory": _l("Accessories"),
+    "home_decor": _l("Home decor"), "other": _l("Other"),
+}
+# Labels for the technique filter; "batik" stands for every real batik technique.
+TECHNIQUE_FILTER_LABELS = {
+    "batik": _l("All batik (no printing)"), "tulis": _l("Batik tulis"), "cap": _l("Batik cap"),
+    "kombinasi": _l("Batik kombinasi"), "jumputan": _l("Jumputan"),
+    "printing": _l("Printed textile (imitation batik)"),
+}
 
 
 class Product(db.Model):

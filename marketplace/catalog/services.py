@@ -1,4 +1,5 @@
-"""Shop use cases."""
+"""Shop and product use cases. Each public function commits once; product writes reindex
+the search document in the same transaction."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -6,7 +7,10 @@ from flask_babel import gettext as _
 from slugify import slugify
 
 from marketplace.accounts.models import Role, User
-from marketplace.catalog.models import Shop
+from marketplace.catalog import search
+from marketplace.catalog.models import (
+    CATEGORIES, DYES, TECHNIQUES, Product, ProductStatus, Shop, Variant,
+)
 from marketplace.core.errors import Conflict, NotFound, ValidationFailed
 from marketplace.core.regions import PROVINCES
 from marketplace.core.transaction import commit
@@ -63,7 +67,148 @@ def update_shop(artisan: User, *, slug: str | None = None, **values) -> Shop:
     _validate_shop(merged)
     if slug and slug != shop.slug:
         shop.slug = _slug_for(merged["name"], slug, shop.id)
+    renamed = merged["name"] != shop.name
     for key, value in merged.items():
         setattr(shop, key, value)
+    if renamed:  # the shop name is part of every product's search document
+        db.session.flush()
+        search.index_shop(shop.id)
     commit()
     return shop
+
+
+# --- products ------------------------------------------------------------------------------
+
+PRODUCT_FIELDS = (
+    "title", "description", "category", "technique", "motif", "motif_story", "material", "dye",
+    "length_cm", "width_cm", "weight_g", "price", "batikmark_number",
+)
+MAX_VARIANTS = 30
+
+
+def _own_shop(artisan: User) -> Shop:
+    shop = db.session.scalar(sa.select(Shop).filter_by(owner_id=artisan.id))
+    if shop is None:
+        raise ValidationFailed(_("Open your shop before adding products."), field="shop")
+    return shop
+
+
+def owned_product(owner: User, product_id: int) -> Product:
+    """The owner's product; anyone else's (or a missing one) is NotFound."""
+    product = db.session.scalar(
+        sa.select(Product).join(Product.shop).where(Product.id == product_id, Shop.owner_id == owner.id)
+    )
+    if product is None:
+        raise NotFound(_("Product not found."))
+    return product
+
+
+def _validate_product(values: dict) -> None:
+    if not (values.get("title") or "").strip():
+        raise ValidationFailed(_("Enter a title."), field="title")
+    if values.get("category") not in CATEGORIES:
+        raise ValidationFailed(_("Choose a category."), field="category")
+    if values.get("technique") not in TECHNIQUES:
+        raise ValidationFailed(_("Choose a technique."), field="technique")
+    if values.get("dye") not in (None, "", *DYES):
+        raise ValidationFailed(_("Choose natural or synthetic dye."), field="dye")
+    price = values.get("price")
+    if not isinstance(price, int) or price <= 0:
+        raise ValidationFailed(_("The price must be a whole number of rupiah above zero."), field="price")
+    weight = values.get("weight_g")
+    if not isinstance(weight, int) or weight <= 0:
+        raise ValidationFailed(_("Enter the weight in grams."), field="weight_g")
+    for field in ("length_cm", "width_cm"):
+        if values.get(field) is not None and values[field] <= 0:
+            raise ValidationFailed(_("Must be above zero."), field=field)
+
+
+def _apply_variants(product: Product, variants: list[dict]) -> None:
+    """Replace the product's variants by VARIANTS, keeping rows whose id is given (orders refer to them)."""
+    if not variants:
+        raise ValidationFailed(_("A product needs at least one variant."), field="variants")
+    if len(variants) > MAX_VARIANTS:
+        raise ValidationFailed(_("At most %(n)d variants.", n=MAX_VARIANTS), field="variants")
+    existing = {v.id: v for v in product.variants}
+    kept = []
+    for position, spec in enumerate(variants):
+        name = (spec.get("name") or "").strip()
+        stock, price = spec.get("stock", 0), spec.get("price")
+        if not name:
+            raise ValidationFailed(_("Every variant needs a name."), field="variants")
+        if not isinstance(stock, int) or stock < 0:
+            raise ValidationFailed(_("Stock cannot be negative."), field="variants")
+        if price is not None and (not isinstance(price, int) or price <= 0):
+            raise ValidationFailed(_("A variant price must be above zero."), field="variants")
+        variant = existing.get(spec.get("id")) if spec.get("id") else None
+        if spec.get("id") and variant is None:
+            raise ValidationFailed(_("Unknown variant."), field="variants")
+        if variant is None:
+            variant = Variant()
+            product.variants.append(variant)
+        variant.name, variant.stock, variant.price, variant.position = name[:80], stock, price, position
+        kept.append(variant)
+    for variant in list(product.variants):
+        if variant not in kept:
+            product.variants.remove(variant)
+
+
+def _product_slug(title: str, product_id: int | None = None) -> str:
+    base = slugify(title)[:160] or "produk"
+    slug, n = base, 2
+    while db.session.scalar(sa.select(Product.id).where(Product.slug == slug, Product.id != (product_id or 0))) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def create_product(owner: User, *, variants: list[dict] | None = None, status: str = ProductStatus.DRAFT.value,
+                   **values) -> Product:
+    """An artisan lists a product in their shop (draft unless STATUS says active).
+
+    Without variants the product gets one, "Satu ukuran", with stock 1.
+    Raises ValidationFailed.
+    """
+    shop = _own_shop(owner)
+    values = {k: values.get(k) for k in PRODUCT_FIELDS}
+    for key in ("title", "description", "motif", "motif_story", "material"):
+        values[key] = (values[key] or "").strip()
+    values["dye"] = values["dye"] or None
+    _validate_product(values)
+    if status not in (ProductStatus.DRAFT.value, ProductStatus.ACTIVE.value):
+        raise ValidationFailed(_("A new product is a draft or active."), field="status")
+    product = Product(shop=shop, slug=_product_slug(values["title"]), status=status, **values)
+    db.session.add(product)
+    _apply_variants(product, variants or [{"name": _("One size"), "stock": 1}])
+    db.session.flush()
+    search.index_product(product.id)
+    commit()
+    return product
+
+
+def update_product(owner: User, product_id: int, *, variants: list[dict] | None = None, **values) -> Product:
+    """Edit an owned product: details, price, status, variants and their stock.
+
+    Raises NotFound (not the owner's), ValidationFailed.
+    """
+    product = owned_product(owner, product_id)
+    status = values.pop("status", None)
+    merged = {k: getattr(product, k) for k in PRODUCT_FIELDS}
+    merged.update({k: v for k, v in values.items() if k in PRODUCT_FIELDS})
+    _validate_product(merged)
+    if status is not None and status not in {s.value for s in ProductStatus}:
+        raise ValidationFailed(_("Unknown status."), field="status")
+    for key, value in merged.items():
+        setattr(product, key, value)
+    if status is not None:
+        product.status = status
+    if variants is not None:
+        _apply_variants(product, variants)
+    db.session.flush()
+    search.index_product(product.id)
+    commit()
+    return product
+
+
+def set_product_status(owner: User, product_id: int, status: str) -> Product:
+    """Publish, unpublish (draft) or archive an owned product. Raises NotFound, ValidationFailed."""
+    return update_product(owner, product_id, status=status)

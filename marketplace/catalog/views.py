@@ -1,14 +1,17 @@
 """Storefront pages: home, shop pages and the artisan's shop settings."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.accounts.models import Role
 from marketplace.accounts.policy import roles_required
-from marketplace.catalog import services
+from marketplace.catalog import queries, services
 from marketplace.catalog.forms import ShopForm
-from marketplace.catalog.models import Shop
+from marketplace.catalog.models import CATEGORY_LABELS, TECHNIQUE_FILTER_LABELS, Product, Shop
+from marketplace.catalog.schemas import ProductQuery
+from marketplace.core.pagination import paginate
+from marketplace.core.regions import PROVINCES
 from marketplace.core.errors import CantingError
 from marketplace.core.forms import apply_form_errors
 from marketplace.extensions import db
@@ -17,10 +20,64 @@ from marketplace.programs import queries as program_queries
 bp = Blueprint("catalog", __name__)
 
 
-@bp.route("/")
+CATALOGUE_PER_PAGE = 24
+
+
+def _catalogue_args() -> tuple[dict, dict]:
+    """The buyer's filters from the query string; invalid ones are dropped and reported."""
+    raw = {k: v for k, v in request.args.items() if v != ""}
+    schema = ProductQuery()
+    errors = schema.validate(raw)
+    clean = schema.load({k: v for k, v in raw.items() if k not in errors})
+    return clean, errors
+
+
+@bp.route("/products")
+@bp.route("/")  # registered first, so url_for("catalog.home") is "/"
 def home():
+    args, errors = _catalogue_args()
+    page = args.pop("page")
+    args.pop("per_page")
+    body, _headers = paginate(queries.products_filtered(**args), page, CATALOGUE_PER_PAGE)
+    badges = program_queries.badges_by_artisan(p.shop.owner_id for p in body["items"])
     programs = db.session.scalars(program_queries.programs_newest_first()).all()
-    return render_template("catalog/home.html", programs=programs)
+    return render_template(
+        "catalog/home.html", products=body["items"], meta=body["meta"], badges=badges, args=args,
+        filter_errors=errors, programs=programs, provinces=PROVINCES,
+        categories=CATEGORY_LABELS, techniques=TECHNIQUE_FILTER_LABELS,
+    )
+
+
+@bp.route("/products/<int:product_id>")
+@bp.route("/products/<int:product_id>/<slug>")
+def product_detail(product_id: int, slug: str | None = None):
+    product = db.session.scalar(queries.public_products().where(Product.id == product_id))
+    if product is None:
+        abort(404)
+    if slug != product.slug:
+        return redirect(url_for("catalog.product_detail", product_id=product.id, slug=product.slug), 301)
+    badges = program_queries.badges_by_artisan([product.shop.owner_id])[product.shop.owner_id]
+    return render_template("catalog/product.html", product=product, badges=badges,
+                           categories=CATEGORY_LABELS, techniques=TECHNIQUE_FILTER_LABELS,
+                           jsonld=product_jsonld(product))
+
+
+def product_jsonld(product: Product) -> dict:
+    """schema.org Product, so search engines and chat apps show price and availability."""
+    url = url_for("catalog.product_detail", product_id=product.id, slug=product.slug, _external=True)
+    data = {
+        "@context": "https://schema.org", "@type": "Product", "name": product.title,
+        "description": product.description or product.title, "url": url,
+        "brand": {"@type": "Brand", "name": product.shop.name},
+        "offers": [{
+            "@type": "Offer", "name": variant.name, "price": variant.effective_price, "priceCurrency": "IDR",
+            "availability": "https://schema.org/InStock" if variant.stock > 0 else "https://schema.org/OutOfStock",
+            "url": url,
+        } for variant in product.variants],
+    }
+    if product.images:
+        data["image"] = [url_for("media.media", key=i.display_key, _external=True) for i in product.images]
+    return data
 
 
 @bp.route("/shops/<slug>")
@@ -29,7 +86,11 @@ def shop_detail(slug: str):
     if shop is None:
         abort(404)
     badges = program_queries.badges_by_artisan([shop.owner_id])[shop.owner_id]
-    return render_template("catalog/shop.html", shop=shop, badges=badges)
+    products = db.session.scalars(
+        queries.public_products().where(Product.shop_id == shop.id).order_by(Product.created_at.desc())
+    ).all()
+    return render_template("catalog/shop.html", shop=shop, badges=badges, products=products,
+                           techniques=TECHNIQUE_FILTER_LABELS)
 
 
 @bp.route("/dashboard/shop", methods=["GET", "POST"])

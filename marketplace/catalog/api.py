@@ -1,0 +1,105 @@
+"""JSON API for shops and products."""
+from __future__ import annotations
+
+from flask import url_for
+from flask.views import MethodView
+from flask_babel import gettext as _
+from flask_smorest import Blueprint
+
+from marketplace.accounts.models import Role
+from marketplace.accounts.policy import api_user, token_required
+from marketplace.catalog import queries, services
+from marketplace.catalog.models import Shop
+from marketplace.catalog.schemas import (
+    ProductIn, ProductOut, ProductPatch, ProductQuery, ShopIn, ShopOut,
+)
+from marketplace.core.errors import NotFound
+from marketplace.core.pagination import PageQuery, page_envelope, paginate
+from marketplace.extensions import db
+from marketplace.programs.queries import badges_by_artisan
+
+blp = Blueprint("catalog-api", __name__, url_prefix="/api/v1", description="Shops and products")
+BEARER = [{"bearerAuth": []}]
+
+
+def with_badges(items, owner_of):
+    """Attach each item's public badges, fetched for the whole page in one query."""
+    badges = badges_by_artisan(owner_of(item) for item in items)
+    for item in items:
+        item.badges = badges.get(owner_of(item), [])
+    return items
+
+
+@blp.route("/shops")
+class Shops(MethodView):
+    @blp.arguments(PageQuery, location="query")
+    @blp.response(200, page_envelope(ShopOut, "ShopPage"))
+    def get(self, args):
+        """Open shops, by name"""
+        body, headers = paginate(Shop.public().order_by(Shop.name), args["page"], args["per_page"])
+        with_badges(body["items"], lambda shop: shop.owner_id)
+        return body, 200, headers
+
+    @token_required(Role.ARTISAN.value)
+    @blp.doc(security=BEARER)
+    @blp.arguments(ShopIn)
+    @blp.response(201, ShopOut)
+    def post(self, data):
+        """Open your shop (one per artisan)"""
+        shop = services.open_shop(api_user(), **data)
+        shop.badges = []
+        return shop, 201, {"Location": url_for("catalog-api.ShopItem", slug=shop.slug)}
+
+
+@blp.route("/shops/<slug>")
+class ShopItem(MethodView):
+    @blp.response(200, ShopOut)
+    def get(self, slug):
+        """One open shop with its owner's public badges"""
+        shop = db.session.scalar(Shop.public().where(Shop.slug == slug))
+        if shop is None:
+            raise NotFound(_("Shop not found."))
+        return with_badges([shop], lambda s: s.owner_id)[0]
+
+
+@blp.route("/products")
+class Products(MethodView):
+    @blp.arguments(ProductQuery, location="query")
+    @blp.response(200, page_envelope(ProductOut, "ProductPage"))
+    def get(self, args):
+        """The public catalogue: filters q, category, technique (or `batik`), motif, program,
+        province, min_price, max_price, in_stock; sort relevance|newest|price_asc|price_desc"""
+        page, per_page = args.pop("page"), args.pop("per_page")
+        body, headers = paginate(queries.products_filtered(**args), page, per_page)
+        with_badges(body["items"], lambda p: p.shop.owner_id)
+        return body, 200, headers
+
+    @token_required(Role.ARTISAN.value)
+    @blp.doc(security=BEARER)
+    @blp.arguments(ProductIn)
+    @blp.response(201, ProductOut)
+    def post(self, data):
+        """List a product in your shop"""
+        product = services.create_product(api_user(), **data)
+        with_badges([product], lambda p: p.shop.owner_id)
+        return product, 201, {"Location": url_for("catalog-api.ProductItem", product_id=product.id)}
+
+
+@blp.route("/products/<int:product_id>")
+class ProductItem(MethodView):
+    @blp.response(200, ProductOut)
+    def get(self, product_id):
+        """One product on sale"""
+        product = db.session.scalar(queries.public_products().where(queries.Product.id == product_id))
+        if product is None:
+            raise NotFound(_("Product not found."))
+        return with_badges([product], lambda p: p.shop.owner_id)[0]
+
+    @token_required(Role.ARTISAN.value)
+    @blp.doc(security=BEARER)
+    @blp.arguments(ProductPatch)
+    @blp.response(200, ProductOut)
+    def patch(self, data, product_id):
+        """Edit your product: details, price, status, variants and stock"""
+        product = services.update_product(api_user(), product_id, **data)
+        return with_badges([product], lambda p: p.shop.owner_id)[0]

@@ -1,0 +1,133 @@
+"""JSON shapes of the catalogue API."""
+import marshmallow as ma
+from flask_babel import gettext as _
+
+from marketplace.catalog.models import CATEGORIES, DYES, TECHNIQUES
+from marketplace.catalog.queries import SORTS
+from marketplace.core.pagination import PageQuery
+from marketplace.core.regions import PROVINCES
+from marketplace.programs.schemas import BadgeOut
+
+MAX_PRICE = 1_000_000_000  # Rp 1 billion: far above any cloth, far below overflow
+
+
+class VariantIn(ma.Schema):
+    id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
+    stock = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=1_000_000))
+    price = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=MAX_PRICE))
+
+
+class VariantOut(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    name = ma.fields.String(required=True)
+    stock = ma.fields.Integer(required=True)
+    price = ma.fields.Integer(required=True, attribute="effective_price")
+
+
+class ProductIn(ma.Schema):
+    title = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=160))
+    description = ma.fields.String(load_default="", validate=ma.validate.Length(max=10_000))
+    category = ma.fields.String(required=True, validate=ma.validate.OneOf(CATEGORIES))
+    technique = ma.fields.String(required=True, validate=ma.validate.OneOf(TECHNIQUES))
+    motif = ma.fields.String(load_default="", validate=ma.validate.Length(max=80))
+    motif_story = ma.fields.String(load_default="", validate=ma.validate.Length(max=5_000))
+    material = ma.fields.String(load_default="", validate=ma.validate.Length(max=80))
+    dye = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(DYES))
+    length_cm = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=10_000))
+    width_cm = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=10_000))
+    weight_g = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=100_000))
+    price = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_PRICE))
+    batikmark_number = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40))
+    status = ma.fields.String(load_default="draft", validate=ma.validate.OneOf(["draft", "active", "archived"]))
+    variants = ma.fields.List(ma.fields.Nested(VariantIn), validate=ma.validate.Length(min=1, max=30))
+
+
+class ProductPatch(ProductIn):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("partial", True)
+        super().__init__(*args, **kwargs)
+
+
+class ImageOut(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    url = ma.fields.String(required=True)
+    thumbnail_url = ma.fields.String(required=True)
+    width = ma.fields.Integer(required=True)
+    height = ma.fields.Integer(required=True)
+
+
+class ShopRef(ma.Schema):
+    name = ma.fields.String(required=True)
+    slug = ma.fields.String(required=True)
+    city = ma.fields.String(required=True)
+    province = ma.fields.String(required=True)
+
+
+class ProductOut(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    slug = ma.fields.String(required=True)
+    title = ma.fields.String(required=True)
+    description = ma.fields.String(required=True)
+    category = ma.fields.String(required=True)
+    technique = ma.fields.String(required=True)
+    is_batik = ma.fields.Boolean(required=True)
+    motif = ma.fields.String(required=True)
+    motif_story = ma.fields.String(required=True)
+    material = ma.fields.String(required=True)
+    dye = ma.fields.String(allow_none=True)
+    length_cm = ma.fields.Integer(allow_none=True)
+    width_cm = ma.fields.Integer(allow_none=True)
+    weight_g = ma.fields.Integer(required=True)
+    price = ma.fields.Integer(required=True)
+    batikmark_number = ma.fields.String(allow_none=True)
+    status = ma.fields.String(required=True)
+    in_stock = ma.fields.Function(lambda p: p.total_stock > 0, metadata={"type": "boolean"})
+    variants = ma.fields.List(ma.fields.Nested(VariantOut), required=True)
+    images = ma.fields.Method("image_urls", metadata={"type": "array", "items": {"type": "object"}})
+    shop = ma.fields.Nested(ShopRef, required=True)
+    badges = ma.fields.List(ma.fields.Nested(BadgeOut), dump_default=list)
+    created_at = ma.fields.DateTime(required=True)
+
+    def image_urls(self, product):
+        from flask import url_for
+
+        return [
+            {"id": image.id, "url": url_for("media.media", key=image.display_key, _external=True),
+             "thumbnail_url": url_for("media.media", key=image.thumb_key, _external=True),
+             "width": image.width, "height": image.height}
+            for image in product.images
+        ]
+
+
+class ProductQuery(PageQuery):
+    q = ma.fields.String(validate=ma.validate.Length(max=200))
+    category = ma.fields.String(validate=ma.validate.OneOf(CATEGORIES))
+    technique = ma.fields.String(validate=ma.validate.OneOf(["batik", *TECHNIQUES]))
+    motif = ma.fields.String(validate=ma.validate.Length(max=80))
+    program = ma.fields.String(validate=ma.validate.Length(max=120))
+    province = ma.fields.String(validate=ma.validate.OneOf(PROVINCES))
+    min_price = ma.fields.Integer(validate=ma.validate.Range(min=0, max=MAX_PRICE))
+    max_price = ma.fields.Integer(validate=ma.validate.Range(min=0, max=MAX_PRICE))
+    in_stock = ma.fields.Boolean()
+    sort = ma.fields.String(load_default="relevance", validate=ma.validate.OneOf(SORTS))
+
+    @ma.validates_schema
+    def price_range(self, data, **kwargs):
+        if data.get("min_price") is not None and data.get("max_price") is not None \
+                and data["min_price"] > data["max_price"]:
+            raise ma.ValidationError(_("The lowest price is above the highest."), "min_price")
+
+
+class ShopIn(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=120))
+    slug = ma.fields.String(validate=ma.validate.Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$"))
+    story = ma.fields.String(load_default="", validate=ma.validate.Length(max=5000))
+    city = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=120))
+    province = ma.fields.String(required=True, validate=ma.validate.OneOf(PROVINCES))
+    shipping_origin = ma.fields.String(load_default="", validate=ma.validate.Length(max=255))
+
+
+class ShopOut(ShopRef):
+    story = ma.fields.String(required=True)
+    badges = ma.fields.List(ma.fields.Nested(BadgeOut), dump_default=list)
