@@ -8,10 +8,10 @@ from flask_smorest import Blueprint
 
 from marketplace.accounts.models import Role
 from marketplace.accounts.policy import api_user, token_required
-from marketplace.catalog import queries, services
+from marketplace.catalog import images, queries, services
 from marketplace.catalog.models import Shop
 from marketplace.catalog.schemas import (
-    ProductIn, ProductOut, ProductPatch, ProductQuery, ShopIn, ShopOut,
+    ImageOrderIn, ImageUploadIn, ProductIn, ProductOut, ProductPatch, ProductQuery, ShopIn, ShopOut,
 )
 from marketplace.core.errors import NotFound
 from marketplace.core.pagination import PageQuery, page_envelope, paginate
@@ -103,3 +103,36 @@ class ProductItem(MethodView):
         """Edit your product: details, price, status, variants and stock"""
         product = services.update_product(api_user(), product_id, **data)
         return with_badges([product], lambda p: p.shop.owner_id)[0]
+
+
+@blp.route("/products/<int:product_id>/images")
+class ProductImages(MethodView):
+    @token_required(Role.ARTISAN.value)
+    @blp.doc(security=BEARER)
+    @blp.arguments(ImageUploadIn, location="files")
+    @blp.response(201, ProductOut)
+    def post(self, files, product_id):
+        """Add a photo (JPEG, PNG or WebP, up to 8 MB, at most 8 per product); EXIF is removed"""
+        images.add_product_image(api_user(), product_id, files["image"].stream)
+        product = services.owned_product(api_user(), product_id)
+        return with_badges([product], lambda p: p.shop.owner_id)[0]
+
+    @token_required(Role.ARTISAN.value)
+    @blp.doc(security=BEARER)
+    @blp.arguments(ImageOrderIn)
+    @blp.response(200, ProductOut)
+    def put(self, data, product_id):
+        """Reorder the photos: the product's image ids, first shown first"""
+        images.reorder_product_images(api_user(), product_id, data["image_ids"])
+        product = services.owned_product(api_user(), product_id)
+        return with_badges([product], lambda p: p.shop.owner_id)[0]
+
+
+@blp.route("/products/<int:product_id>/images/<int:image_id>", methods=["DELETE"])
+@token_required(Role.ARTISAN.value)
+@blp.doc(security=BEARER)
+@blp.response(204)
+def delete_image(product_id, image_id):
+    """Delete a photo of your product"""
+    services.owned_product(api_user(), product_id)
+    images.delete_product_image(api_user(), image_id)

@@ -131,3 +131,12 @@ class ShopIn(ma.Schema):
 class ShopOut(ShopRef):
     story = ma.fields.String(required=True)
     badges = ma.fields.List(ma.fields.Nested(BadgeOut), dump_default=list)
+
+
+class ImageUploadIn(ma.Schema):
+    image = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+
+class ImageOrderIn(ma.Schema):
+    image_ids = ma.fields.List(ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1)),
+                               required=True, validate=ma.validate.Length(min=1, max=8))

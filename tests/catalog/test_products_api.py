@@ -139,3 +139,33 @@ def test_catalogue_query_count_is_constant_between_6_and_48_items(client, seller
     large, n_large = cost("/api/v1/products?per_page=48")
     assert (n_small, n_large) == (6, 48)
     assert small == large
+
+
+def test_photo_upload_over_the_api(client, seller, db):
+    import io
+
+    from PIL import Image
+
+    product_id = create(client, seller).get_json()["id"]
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), "#7a3b12").save(buffer, "JPEG")
+    response = client.post(f"/api/v1/products/{product_id}/images", headers=bearer(seller),
+                           data={"image": (io.BytesIO(buffer.getvalue()), "kain.jpg")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    image = response.get_json()["images"][0]
+    assert client.get(image["thumbnail_url"].replace("http://localhost", "")).status_code == 200
+
+    not_image = client.post(f"/api/v1/products/{product_id}/images", headers=bearer(seller),
+                            data={"image": (io.BytesIO(b"hello"), "x.jpg")}, content_type="multipart/form-data")
+    assert not_image.status_code == 422 and "image" in not_image.get_json()["errors"]
+
+    other = factories.make_user(roles=["buyer", "artisan"])
+    stranger = client.post(f"/api/v1/products/{product_id}/images", headers=bearer(other),
+                           data={"image": (io.BytesIO(buffer.getvalue()), "kain.jpg")},
+                           content_type="multipart/form-data")
+    assert stranger.status_code == 404
+
+    deleted = client.delete(f"/api/v1/products/{product_id}/images/{image['id']}", headers=bearer(seller))
+    assert deleted.status_code == 204
+    assert client.get(f"/api/v1/products/{product_id}").get_json()["images"] == []
