@@ -2,6 +2,7 @@
 import marshmallow as ma
 from flask_babel import gettext as _
 
+from marketplace.core.fields import UtcDateTime
 from marketplace.catalog.models import CATEGORIES, DYES, TECHNIQUES
 from marketplace.catalog.queries import SORTS
 from marketplace.core.pagination import PageQuery
@@ -87,7 +88,7 @@ class ProductOut(ma.Schema):
     images = ma.fields.Method("image_urls", metadata={"type": "array", "items": {"type": "object"}})
     shop = ma.fields.Nested(ShopRef, required=True)
     badges = ma.fields.List(ma.fields.Nested(BadgeOut), dump_default=list)
-    created_at = ma.fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
 
     def image_urls(self, product):
         from flask import url_for

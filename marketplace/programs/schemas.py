@@ -3,6 +3,7 @@ in public output solely as a badge, and only when verified and made public by th
 import marshmallow as ma
 from flask_babel import gettext as _
 
+from marketplace.core.fields import UtcDateTime
 from marketplace.core.pagination import PageQuery
 from marketplace.core.regions import PROVINCES
 from marketplace.programs.models import (
@@ -111,8 +112,8 @@ class GraduationOut(ma.Schema):
     source = ma.fields.String(required=True)
     rejection_reason = ma.fields.String(allow_none=True)
     has_certificate_file = ma.fields.Function(lambda g: bool(g.certificate_key), metadata={"type": "boolean"})
-    decided_at = ma.fields.DateTime(allow_none=True)
-    created_at = ma.fields.DateTime(required=True)
+    decided_at = UtcDateTime(allow_none=True)
+    created_at = UtcDateTime(required=True)
 
 
 class BadgeOut(ma.Schema):
