@@ -1,7 +1,7 @@
 """Forms for shops."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from marketplace.core.forms import select_choices
@@ -23,3 +23,9 @@ class ShopForm(FlaskForm):
                            validators=[DataRequired()])
     shipping_origin = StringField(_l("Ships from"), validators=[Length(max=255)],
                                   description=_l("The town or post office your parcels leave from."))
+
+
+class SuspendForm(FlaskForm):
+    shop_id = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}$")])
+    action = HiddenField()  # "suspend" or "reinstate"
+    reason = StringField(_l("Reason"), validators=[Length(max=2000)])

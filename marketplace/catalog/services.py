@@ -9,7 +9,7 @@ from slugify import slugify
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import search
 from marketplace.catalog.models import (
-    CATEGORIES, DYES, TECHNIQUES, Product, ProductStatus, Shop, Variant,
+    CATEGORIES, DYES, TECHNIQUES, Product, ProductStatus, Shop, ShopStatus, Variant,
 )
 from marketplace.core.errors import Conflict, NotFound, ValidationFailed
 from marketplace.core.regions import PROVINCES
@@ -212,3 +212,35 @@ def update_product(owner: User, product_id: int, *, variants: list[dict] | None 
 def set_product_status(owner: User, product_id: int, status: str) -> Product:
     """Publish, unpublish (draft) or archive an owned product. Raises NotFound, ValidationFailed."""
     return update_product(owner, product_id, status=status)
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+def suspend_shop(admin: User, shop_id: int, *, reason: str) -> Shop:
+    """An admin takes a shop and all its products out of the public catalogue, saying why.
+
+    Raises NotFound, ValidationFailed (no reason).
+    """
+    if not admin.has_role(Role.ADMIN.value):
+        raise NotFound(_("Shop not found."))
+    shop = db.session.get(Shop, shop_id)
+    if shop is None:
+        raise NotFound(_("Shop not found."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Say why the shop is suspended."), field="reason")
+    shop.status, shop.suspended_reason = ShopStatus.SUSPENDED.value, reason[:2000]
+    commit()
+    return shop
+
+
+def reinstate_shop(admin: User, shop_id: int) -> Shop:
+    """Put a suspended shop back in the catalogue. Raises NotFound."""
+    if not admin.has_role(Role.ADMIN.value):
+        raise NotFound(_("Shop not found."))
+    shop = db.session.get(Shop, shop_id)
+    if shop is None:
+        raise NotFound(_("Shop not found."))
+    shop.status, shop.suspended_reason = ShopStatus.ACTIVE.value, None
+    commit()
+    return shop

@@ -7,7 +7,7 @@ from flask_login import current_user
 from marketplace.accounts.models import Role
 from marketplace.accounts.policy import roles_required
 from marketplace.catalog import queries, services
-from marketplace.catalog.forms import ShopForm
+from marketplace.catalog.forms import ShopForm, SuspendForm
 from marketplace.catalog.models import CATEGORY_LABELS, TECHNIQUE_FILTER_LABELS, Product, Shop
 from marketplace.catalog.schemas import ProductQuery
 from marketplace.core.pagination import paginate
@@ -112,3 +112,23 @@ def my_shop():
         else:
             return redirect(url_for("catalog.shop_detail", slug=shop.slug))
     return render_template("catalog/shop_form.html", form=form, shop=shop)
+
+
+@bp.route("/admin/shops", methods=["GET", "POST"])
+@roles_required(Role.ADMIN.value)
+def admin_shops():
+    form = SuspendForm()
+    if form.validate_on_submit():
+        shop_id = int(form.shop_id.data)
+        try:
+            if form.action.data == "reinstate":
+                shop = services.reinstate_shop(current_user, shop_id)
+                flash(_("%(name)s is back in the catalogue.", name=shop.name), "success")
+            else:
+                shop = services.suspend_shop(current_user, shop_id, reason=form.reason.data)
+                flash(_("%(name)s is suspended; its products are hidden.", name=shop.name), "info")
+        except CantingError as error:
+            flash(error.message, "error")
+        return redirect(url_for("catalog.admin_shops"))
+    shops = db.session.scalars(sa.select(Shop).order_by(Shop.status.desc(), Shop.name)).all()
+    return render_template("admin/shops.html", shops=shops)
