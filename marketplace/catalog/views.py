@@ -7,7 +7,7 @@ from flask_login import current_user
 from marketplace.accounts.models import Role
 from marketplace.accounts.policy import roles_required
 from marketplace.catalog import queries, services
-from marketplace.catalog.forms import ShopForm, SuspendForm
+from marketplace.catalog.forms import ProductForm, ShopForm, SuspendForm
 from marketplace.catalog.models import CATEGORY_LABELS, TECHNIQUE_FILTER_LABELS, Product, Shop
 from marketplace.catalog.schemas import ProductQuery
 from marketplace.core.pagination import paginate
@@ -132,3 +132,56 @@ def admin_shops():
         return redirect(url_for("catalog.admin_shops"))
     shops = db.session.scalars(sa.select(Shop).order_by(Shop.status.desc(), Shop.name)).all()
     return render_template("admin/shops.html", shops=shops)
+
+
+@bp.route("/dashboard/products")
+@roles_required(Role.ARTISAN.value)
+def my_products():
+    shop = db.session.scalar(sa.select(Shop).filter_by(owner_id=current_user.id))
+    if shop is None:
+        flash(_("Open your shop first."), "info")
+        return redirect(url_for("catalog.my_shop"))
+    products = db.session.scalars(
+        sa.select(Product).where(Product.shop_id == shop.id).order_by(Product.status, Product.created_at.desc())
+    ).all()
+    return render_template("catalog/my_products.html", shop=shop, products=products)
+
+
+@bp.route("/dashboard/products/new", methods=["GET", "POST"])
+@roles_required(Role.ARTISAN.value)
+def product_new():
+    form = ProductForm()
+    if form.validate_on_submit():
+        variants = form.variant_specs()
+        if variants:
+            try:
+                product = services.create_product(current_user, variants=variants, status="active",
+                                                  **form.service_values())
+            except CantingError as error:
+                apply_form_errors(form, error)
+            else:
+                flash(_("%(title)s is on sale.", title=product.title), "success")
+                return redirect(url_for("catalog.my_products"))
+    return render_template("catalog/product_form.html", form=form)
+
+
+@bp.route("/dashboard/products/<int:product_id>/quick", methods=["POST"])
+@roles_required(Role.ARTISAN.value)
+def product_quick_edit(product_id: int):
+    """Price, stock and status from the product list, without opening the full form."""
+    product = services.owned_product(current_user, product_id)
+    try:
+        price = int(request.form.get("price", ""))
+        variants = [{"id": v.id, "name": v.name, "price": v.price,
+                     "stock": int(request.form.get(f"stock-{v.id}", ""))} for v in product.variants]
+    except ValueError:
+        flash(_("Price and stock must be whole numbers."), "error")
+        return redirect(url_for("catalog.my_products"))
+    try:
+        services.update_product(current_user, product_id, price=price, variants=variants,
+                                status=request.form.get("status", product.status))
+    except CantingError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("%(title)s saved.", title=product.title), "success")
+    return redirect(url_for("catalog.my_products"))
