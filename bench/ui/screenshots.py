@@ -30,7 +30,7 @@ def capture(base: str, out_dir: Path, paths: list[str], login: tuple[str, str] |
                 page.goto(base + "/login")
                 page.fill("#email", login[0])
                 page.fill("#password", login[1])
-                page.click("form button[type=submit]")
+                page.click("main form button[type=submit]")
             for path in paths:
                 page.goto(base + path)
                 name = (path.strip("/").replace("/", "_") or "home") + f"_{lang}.png"
