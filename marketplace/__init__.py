@@ -39,7 +39,7 @@ def check_production_secrets(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from marketplace.core.i18n import register_template_helpers, select_locale
     from marketplace.core.security import init_security_headers
-    from marketplace.extensions import api, babel, csrf, db, limiter, login_manager, mail, migrate
+    from marketplace.extensions import api, babel, csrf, db, limiter, mail, migrate
 
     import_models()
     db.init_app(app)

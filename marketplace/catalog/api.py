@@ -30,6 +30,10 @@ def with_badges(items, owner_of):
     return items
 
 
+def product_out(product):
+    return with_badges([product], lambda p: p.shop.owner_id)[0]
+
+
 @blp.route("/shops")
 class Shops(MethodView):
     @blp.arguments(PageQuery, location="query")
@@ -80,8 +84,7 @@ class Products(MethodView):
     @blp.response(201, ProductOut)
     def post(self, data):
         """List a product in your shop"""
-        product = services.create_product(api_user(), **data)
-        with_badges([product], lambda p: p.shop.owner_id)
+        product = product_out(services.create_product(api_user(), **data))
         return product, 201, {"Location": url_for("catalog-api.ProductItem", product_id=product.id)}
 
 
@@ -93,7 +96,7 @@ class ProductItem(MethodView):
         product = db.session.scalar(queries.public_products().where(queries.Product.id == product_id))
         if product is None:
             raise NotFound(_("Product not found."))
-        return with_badges([product], lambda p: p.shop.owner_id)[0]
+        return product_out(product)
 
     @token_required(Role.ARTISAN.value)
     @blp.doc(security=BEARER)
@@ -101,8 +104,7 @@ class ProductItem(MethodView):
     @blp.response(200, ProductOut)
     def patch(self, data, product_id):
         """Edit your product: details, price, status, variants and stock"""
-        product = services.update_product(api_user(), product_id, **data)
-        return with_badges([product], lambda p: p.shop.owner_id)[0]
+        return product_out(services.update_product(api_user(), product_id, **data))
 
 
 @blp.route("/products/<int:product_id>/images")
@@ -114,8 +116,7 @@ class ProductImages(MethodView):
     def post(self, files, product_id):
         """Add a photo (JPEG, PNG or WebP, up to 8 MB, at most 8 per product); EXIF is removed"""
         images.add_product_image(api_user(), product_id, files["image"].stream)
-        product = services.owned_product(api_user(), product_id)
-        return with_badges([product], lambda p: p.shop.owner_id)[0]
+        return product_out(services.owned_product(api_user(), product_id))
 
     @token_required(Role.ARTISAN.value)
     @blp.doc(security=BEARER)
@@ -124,8 +125,7 @@ class ProductImages(MethodView):
     def put(self, data, product_id):
         """Reorder the photos: the product's image ids, first shown first"""
         images.reorder_product_images(api_user(), product_id, data["image_ids"])
-        product = services.owned_product(api_user(), product_id)
-        return with_badges([product], lambda p: p.shop.owner_id)[0]
+        return product_out(services.owned_product(api_user(), product_id))
 
 
 @blp.route("/products/<int:product_id>/images/<int:image_id>", methods=["DELETE"])

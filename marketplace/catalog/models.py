@@ -128,10 +128,6 @@ class Product(db.Model):
     def total_stock(self) -> int:
         return sum(v.stock for v in self.variants)
 
-    @property
-    def is_purchasable(self) -> bool:
-        return self.status == ProductStatus.ACTIVE.value and self.shop.is_public and self.total_stock > 0
-
 
 class Variant(db.Model):
     __tablename__ = "variants"

@@ -64,10 +64,3 @@ def products_filtered(*, q=None, category=None, technique=None, motif=None, prog
         order = (Product.created_at.desc(), Product.id.desc())
     return query.order_by(*order)
 
-
-def motif_suggestions(limit: int = 30):
-    """The motifs sellers use most, for the motif field's suggestions."""
-    return (
-        sa.select(Product.motif).where(Product.motif != "")
-        .group_by(Product.motif).order_by(sa.func.count().desc(), Product.motif).limit(limit)
-    )

@@ -3,6 +3,7 @@ import marshmallow as ma
 from flask_babel import gettext as _
 
 from marketplace.core.fields import UtcDateTime
+from marketplace.catalog.media import media_url
 from marketplace.catalog.models import CATEGORIES, DYES, TECHNIQUES
 from marketplace.catalog.queries import SORTS
 from marketplace.core.pagination import PageQuery
@@ -52,8 +53,10 @@ class ProductPatch(ProductIn):
 
 class ImageOut(ma.Schema):
     id = ma.fields.Integer(required=True)
-    url = ma.fields.String(required=True)
-    thumbnail_url = ma.fields.String(required=True)
+    url = ma.fields.Function(lambda image: media_url(image.display_key, external=True), required=True,
+                             metadata={"type": "string"})
+    thumbnail_url = ma.fields.Function(lambda image: media_url(image.thumb_key, external=True),
+                                       required=True, metadata={"type": "string"})
     width = ma.fields.Integer(required=True)
     height = ma.fields.Integer(required=True)
 
@@ -85,20 +88,11 @@ class ProductOut(ma.Schema):
     status = ma.fields.String(required=True)
     in_stock = ma.fields.Function(lambda p: p.total_stock > 0, metadata={"type": "boolean"})
     variants = ma.fields.List(ma.fields.Nested(VariantOut), required=True)
-    images = ma.fields.Method("image_urls", metadata={"type": "array", "items": {"type": "object"}})
+    images = ma.fields.List(ma.fields.Nested(ImageOut), required=True)
     shop = ma.fields.Nested(ShopRef, required=True)
     badges = ma.fields.List(ma.fields.Nested(BadgeOut), dump_default=list)
     created_at = UtcDateTime(required=True)
 
-    def image_urls(self, product):
-        from flask import url_for
-
-        return [
-            {"id": image.id, "url": url_for("media.media", key=image.display_key, _external=True),
-             "thumbnail_url": url_for("media.media", key=image.thumb_key, _external=True),
-             "width": image.width, "height": image.height}
-            for image in product.images
-        ]
 
 
 class ProductQuery(PageQuery):

@@ -209,11 +209,6 @@ def update_product(owner: User, product_id: int, *, variants: list[dict] | None 
     return product
 
 
-def set_product_status(owner: User, product_id: int, status: str) -> Product:
-    """Publish, unpublish (draft) or archive an owned product. Raises NotFound, ValidationFailed."""
-    return update_product(owner, product_id, status=status)
-
-
 # --- moderation ----------------------------------------------------------------------------
 
 def suspend_shop(admin: User, shop_id: int, *, reason: str) -> Shop:

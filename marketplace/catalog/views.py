@@ -7,6 +7,7 @@ from flask_login import current_user
 from marketplace.accounts.models import Role
 from marketplace.accounts.policy import roles_required
 from marketplace.catalog import queries, services
+from marketplace.catalog.media import media_url
 from marketplace.catalog.forms import ProductForm, ShopForm, SuspendForm
 from marketplace.catalog.models import CATEGORY_LABELS, TECHNIQUE_FILTER_LABELS, Product, Shop
 from marketplace.catalog.schemas import ProductQuery
@@ -76,7 +77,7 @@ def product_jsonld(product: Product) -> dict:
         } for variant in product.variants],
     }
     if product.images:
-        data["image"] = [url_for("media.media", key=i.display_key, _external=True) for i in product.images]
+        data["image"] = [media_url(i.display_key, external=True) for i in product.images]
     return data
 
 

@@ -7,7 +7,7 @@ from marketplace.core.fields import UtcDateTime
 from marketplace.core.pagination import PageQuery
 from marketplace.core.regions import PROVINCES
 from marketplace.programs.models import (
-    ORGANIZATION_KIND_LABELS, PROGRAM_KIND_LABELS, TECHNIQUE_LABELS, GraduationStatus,
+    PROGRAM_KIND_LABELS, TECHNIQUE_LABELS, GraduationStatus,
 )
 
 

@@ -5,7 +5,6 @@ writes, commits once and rolls back on any error. Mail goes out after the commit
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,7 +23,7 @@ from marketplace.core.transaction import commit
 from marketplace.extensions import db
 from marketplace.programs.models import (
     ORGANIZATION_KIND_LABELS, PROGRAM_KIND_LABELS, TECHNIQUE_LABELS, AccessLogEntry, Graduation,
-    GraduationStatus, Invitation, Organization, TrainingProgram,
+    GraduationStatus, Organization, TrainingProgram,
 )
 
 
@@ -93,6 +92,16 @@ def _validate_program(values: dict) -> None:
         raise ValidationFailed(_("Must be zero or more."), field="participant_count")
 
 
+def _normalized_program(values: dict) -> dict:
+    """Trimmed partners, de-duplicated techniques, then the rules; raises ValidationFailed."""
+    values["partners"] = [p.strip() for p in values["partners"] or [] if p and p.strip()]
+    values["techniques"] = list(dict.fromkeys(values["techniques"] or []))
+    values["description"] = values["description"] or ""
+    values["held_in_correctional_facility"] = bool(values["held_in_correctional_facility"])
+    _validate_program(values)
+    return values
+
+
 def _unique_program_slug(title: str, year: int) -> str:
     base = slugify(f"{title} {year}")[:110] or "program"
     slug, n = base, 2
@@ -117,12 +126,7 @@ def create_program(actor: User, *, organization_slug: str | None = None, **value
         organization = actor.organization
     else:
         raise ValidationFailed(_("Choose the organization that ran the program."), field="organization")
-    values = {field: values.get(field) for field in PROGRAM_FIELDS}
-    values["partners"] = [p.strip() for p in values["partners"] or [] if p and p.strip()]
-    values["techniques"] = list(dict.fromkeys(values["techniques"] or []))
-    values["description"] = values["description"] or ""
-    values["held_in_correctional_facility"] = bool(values["held_in_correctional_facility"])
-    _validate_program(values)
+    values = _normalized_program({field: values.get(field) for field in PROGRAM_FIELDS})
     program = TrainingProgram(
         organization=organization, slug=_unique_program_slug(values["title"], values["start_date"].year),
         **values,
@@ -137,10 +141,7 @@ def update_program(actor: User, slug: str, **values) -> TrainingProgram:
     program = program_for_officer(actor, slug)
     merged = {field: getattr(program, field) for field in PROGRAM_FIELDS}
     merged.update({k: v for k, v in values.items() if k in PROGRAM_FIELDS})
-    merged["partners"] = [p.strip() for p in merged["partners"] or [] if p and p.strip()]
-    merged["techniques"] = list(dict.fromkeys(merged["techniques"] or []))
-    merged["held_in_correctional_facility"] = bool(merged["held_in_correctional_facility"])
-    _validate_program(merged)
+    merged = _normalized_program(merged)
     for field, value in merged.items():
         setattr(program, field, value)
     commit()

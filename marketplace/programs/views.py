@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from marketplace.accounts.forms import ConfirmForm
 from marketplace.accounts.models import Role
 from marketplace.accounts.policy import roles_required
 from marketplace.core.errors import CantingError, ValidationFailed
@@ -110,7 +111,7 @@ def set_visibility(graduation_id: int):
 @bp.route("/dashboard/graduations/<int:graduation_id>/withdraw", methods=["POST"])
 @roles_required(Role.ARTISAN.value)
 def withdraw(graduation_id: int):
-    if VisibilityForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         services.withdraw_graduation(current_user, graduation_id)
         flash(_("Withdrawn. Any certificate you uploaded has been deleted."), "info")
     return redirect(url_for("programs.my_graduations"))
@@ -151,7 +152,7 @@ def claim_detail(graduation_id: int):
     if request.method == "POST":
         decision = request.form.get("decision")
         try:
-            if decision == "verify" and VisibilityForm().validate_on_submit():
+            if decision == "verify" and ConfirmForm().validate_on_submit():
                 services.verify_graduation(current_user, graduation_id)
                 flash(_("Verified. The artisan has been told."), "success")
                 return redirect(url_for("programs.claims_queue"))
@@ -164,7 +165,7 @@ def claim_detail(graduation_id: int):
             return redirect(url_for("programs.claims_queue"))
     claim = services.view_claim(current_user, graduation_id)
     return render_template("programs/claim_detail.html", claim=claim, reject_form=reject_form,
-                           confirm_form=VisibilityForm())
+                           confirm_form=ConfirmForm())
 
 
 @bp.route("/officer/programs/new", methods=["GET", "POST"])
