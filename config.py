@@ -44,6 +44,9 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     FORCE_HTTPS = False
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 10 * 1024 * 1024))
+    # Pages that take several photos in one form (views marked @large_upload): eight photos of
+    # 8 MB plus the rest of the form.
+    MAX_PHOTO_FORM_LENGTH = int(os.environ.get("MAX_PHOTO_FORM_LENGTH", 65 * 1024 * 1024))
 
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"

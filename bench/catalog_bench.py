@@ -7,8 +7,10 @@
 1. builds a fresh database (SQLite in bench/out/ by default) by running the migrations;
 2. generates N products with realistic batik titles, motifs and descriptions across ~N/20 shops;
 3. builds the search index and times the search queries in-process (time.perf_counter);
-4. unless --no-http, serves the app with gunicorn and measures three URLs with wrk (or, without
-   wrk, a small Python load generator): page 1, a deep page and a search.
+4. unless --no-http, serves the app with gunicorn and measures URLs with wrk (or, without
+   wrk, a small Python load generator): page 1; page 300 as a buyer reaches it by following
+   "Next" 299 times (the cursor of meta.next_cursor); page 300 by `?page=300` (OFFSET, kept
+   for old links and clients); and a search.
 
 It prints figures and asserts nothing: timing goals are read, not tested.
 """
@@ -230,11 +232,20 @@ def measure_in_process(app, repeat: int) -> None:
             return db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).all()
 
         print(f"\n{'query':<24}{'hits':>8}{'count p50':>11}{'p95':>8}{'page p50':>10}{'p95':>8}   (ms)")
-        listing = public.order_by(Product.created_at.desc(), Product.id.desc())
-        for label, number in (("(listing page 1)", 1), ("(listing page 300)", 300)):
-            c50, c95 = timed(lambda: count_of(listing), repeat)
-            p50, p95 = timed(lambda: page(listing, number), repeat)
-            print(f"{label:<24}{count_of(listing):>8}{c50:>11.2f}{c95:>8.2f}{p50:>10.2f}{p95:>8.2f}")
+        # The catalogue's own query (with its loader options) and sort keys, as the app runs them.
+        from marketplace.catalog.queries import SORT_KEYS, products_filtered
+        from marketplace.core.pagination import count_rows, seek_condition
+
+        listing = products_filtered(sort="newest")
+        keys = SORT_KEYS["newest"]
+        last_of_299 = db.session.scalars(listing.limit(1).offset(299 * 24 - 1)).one()
+        after_299 = tuple(getattr(last_of_299, key.column.key) for key in keys)
+        by_cursor = listing.where(seek_condition(keys, after_299))
+        for label, query, number in (("(listing page 1)", listing, 1), ("(listing ?page=300)", listing, 300),
+                                     ("(listing cursor p300)", by_cursor, 1)):
+            c50, c95 = timed(lambda: count_rows(listing), repeat)
+            p50, p95 = timed(lambda: page(query, number), repeat)
+            print(f"{label:<24}{count_rows(listing):>8}{c50:>11.2f}{c95:>8.2f}{p50:>10.2f}{p95:>8.2f}")
         for q in SEARCHES:
             query, rank = search.apply_search(public, q)
             query = query.order_by(rank.desc(), Product.id.desc())
@@ -251,9 +262,20 @@ def measure_in_process(app, repeat: int) -> None:
 
 URLS = [
     ("page 1", "/api/v1/products?per_page=24"),
-    ("page 300", "/api/v1/products?page=300&per_page=24"),
+    ("page 300, by Next", None),  # found by following meta.next_cursor from page 1 (see next_pages)
+    ("page 300, ?page=", "/api/v1/products?page=300&per_page=24"),
     ("search kawung", "/api/v1/products?q=kawung"),
 ]
+DEEP_PAGE = 300
+
+
+def next_pages(base: str, path: str, pages: int) -> str:
+    """The path of page PAGES as a buyer reaches it: following Next (meta.next_cursor) from PATH."""
+    for _ in range(pages - 1):
+        with urllib.request.urlopen(base + path, timeout=30) as response:
+            cursor = json.load(response)["meta"]["next_cursor"]
+        path = f"{path.split('&cursor=')[0]}&cursor={cursor}"
+    return path
 
 
 def free_port() -> int:
@@ -365,13 +387,19 @@ def measure_http(url: str, args) -> None:
               f"{args.duration} s per URL, X-Total-Count {total}")
         print(f"{'url':<44}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
         for label, path in URLS:
+            if path is None:
+                started = time.perf_counter()
+                path = next_pages(base, URLS[0][1], DEEP_PAGE)
+                print(f"{'(followed Next ' + str(DEEP_PAGE - 1) + ' times in':<44}"
+                      f"{time.perf_counter() - started:>8.1f} s)")
             with urllib.request.urlopen(base + path, timeout=30) as response:  # warm up; must be 200
                 body = json.load(response)
             if tool == "wrk":
                 result = run_wrk(base + path, args.duration, args.connections, args.threads)
             else:
                 result = run_python_load(base + path, args.duration, args.connections)
-            print(f"{path:<44}{result['rps']:>9.1f}{result['p50']:>9.2f}{result['p99']:>9.2f}"
+            shown = path if len(path) <= 44 else f"{path[:30]}…(cursor p{DEEP_PAGE})"
+            print(f"{shown:<44}{result['rps']:>9.1f}{result['p50']:>9.2f}{result['p99']:>9.2f}"
                   f"{result['errors']:>8}   {len(body.get('items', []))} items")
     finally:
         stop(process)

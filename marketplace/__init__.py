@@ -39,11 +39,13 @@ def check_production_secrets(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from marketplace.core.i18n import register_template_helpers, select_locale
     from marketplace.core.security import init_security_headers
+    from marketplace.core.uploads import widen_upload_limit
     from marketplace.extensions import api, babel, csrf, db, limiter, mail, migrate
 
     import_models()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    app.before_request(widen_upload_limit)  # before csrf: its check parses the form
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)

@@ -1,7 +1,10 @@
 """Small factories that write straight to the database (rules are tested through services)."""
 from __future__ import annotations
 
+import io
 import itertools
+
+from PIL import Image
 
 from marketplace.accounts.models import User
 from marketplace.extensions import db
@@ -114,3 +117,23 @@ def api_token(user: User) -> str:
 def bearer(user: User) -> dict:
     """Headers that authenticate an API request as USER."""
     return {"Authorization": f"Bearer {api_token(user)}"}
+
+
+def picture(fmt: str = "PNG", size=(300, 200), mode="RGB", color=(140, 88, 44), **save) -> io.BytesIO:
+    """An image file in memory, as a seller's phone would upload it."""
+    out = io.BytesIO()
+    Image.new(mode, size, color).save(out, fmt, **save)
+    out.seek(0)
+    return out
+
+
+def variant_rows(*rows) -> dict:
+    """Product form fields for variant ROWS: (name, stock) or (name, stock, price) or, to keep an
+    existing variant, (variant_id, name, stock, price)."""
+    fields = {}
+    for i, row in enumerate(rows):
+        if len(row) == 4:
+            fields[f"variants-{i}-variant_id"], row = str(row[0]), row[1:]
+        name, stock, price = (*row, "")[:3]
+        fields |= {f"variants-{i}-name": name, f"variants-{i}-stock": str(stock), f"variants-{i}-price": str(price)}
+    return fields

@@ -8,13 +8,14 @@ from flask_smorest import Blueprint
 
 from marketplace.accounts.models import Role
 from marketplace.accounts.policy import api_user, token_required
-from marketplace.catalog import images, queries, services
+from marketplace.catalog import images, listing, queries, services
 from marketplace.catalog.models import Shop
 from marketplace.catalog.schemas import (
-    ImageOrderIn, ImageUploadIn, ProductIn, ProductOut, ProductPatch, ProductQuery, ShopIn, ShopOut,
+    CursorPageMeta, ImageOrderIn, ImageUploadIn, ProductIn, ProductOut, ProductPatch, ProductQuery, ShopIn,
+    ShopOut,
 )
 from marketplace.core.errors import NotFound
-from marketplace.core.pagination import PageQuery, page_envelope, paginate
+from marketplace.core.pagination import PageQuery, cursor_url, link_header, page_envelope, paginate
 from marketplace.extensions import db
 from marketplace.programs.queries import badges_by_artisan
 
@@ -69,14 +70,23 @@ class ShopItem(MethodView):
 @blp.route("/products")
 class Products(MethodView):
     @blp.arguments(ProductQuery, location="query")
-    @blp.response(200, page_envelope(ProductOut, "ProductPage"))
+    @blp.response(200, page_envelope(ProductOut, "ProductPage", meta=CursorPageMeta),
+                  headers={"Link": {"description": 'Next and previous pages: `<url>; rel="next"`, '
+                                                   '`<url>; rel="prev"`', "schema": {"type": "string"}},
+                           "X-Total-Count": {"description": "Products matching the filters",
+                                             "schema": {"type": "integer"}}})
     def get(self, args):
         """The public catalogue: filters q, category, technique (or `batik`), motif, program,
-        province, min_price, max_price, in_stock; sort relevance|newest|price_asc|price_desc"""
-        page, per_page = args.pop("page"), args.pop("per_page")
-        body, headers = paginate(queries.products_filtered(**args), page, per_page)
-        with_badges(body["items"], lambda p: p.shop.owner_id)
-        return body, 200, headers
+        province, min_price, max_price, in_stock; sort relevance|newest|price_asc|price_desc.
+        Follow `meta.next_cursor` (or the `Link` header) page after page: every page then costs
+        what the first one does. `page` still works, but deep pages cost more."""
+        page = listing.catalogue_page(**args)
+        with_badges(page.items, lambda p: p.shop.owner_id)
+        headers = {"X-Total-Count": str(page.total), **link_header({
+            rel: cursor_url("catalog-api.Products", cursor, _external=True)
+            for rel, cursor in (("next", page.next_cursor), ("prev", page.prev_cursor))
+        })}
+        return {"items": page.items, "meta": page.meta}, 200, headers
 
     @token_required(Role.ARTISAN.value)
     @blp.doc(security=BEARER)

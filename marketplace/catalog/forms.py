@@ -1,7 +1,14 @@
-"""Forms for shops."""
+"""Forms for shops and products."""
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import (
+    FieldList, Form, FormField, HiddenField, IntegerField, MultipleFileField, SelectField, StringField,
+    TextAreaField,
+)
+from wtforms.widgets import TextInput
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from marketplace.catalog.models import CATEGORY_LABELS, TECHNIQUE_FILTER_LABELS
@@ -19,6 +26,9 @@ class ShopForm(FlaskForm):
     )
     story = TextAreaField(_l("Your story"), validators=[Length(max=5000)],
                           description=_l("Who you are, how you make batik, what your motifs mean."))
+    photo = FileField(_l("Shop photo"), render_kw={"accept": "image/jpeg,image/png,image/webp"},
+                      description=_l("You at work or your workshop: buyers like to see who made their batik. "
+                                     "JPEG, PNG or WebP, up to 8 MB."))
     city = StringField(_l("Regency or city"), validators=[DataRequired(), Length(max=120)])
     province = SelectField(_l("Province"), choices=select_choices([("", "—")] + [(p, p) for p in PROVINCES]),
                            validators=[DataRequired()])
@@ -32,42 +42,149 @@ class SuspendForm(FlaskForm):
     reason = StringField(_l("Reason"), validators=[Length(max=2000)])
 
 
+def rupiah_digits(text: str) -> str:
+    """The digits of a rupiah amount as sellers type it: 285000, 285.000, Rp 285.000 or 285.000,00.
+
+    Anything else comes back unchanged, for IntegerField to reject with its own message.
+    """
+    cleaned = re.sub(r"\s+", "", text or "")
+    cleaned = re.sub(r"^rp\.?", "", cleaned, flags=re.IGNORECASE)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,0{1,2})?|\d+,0{1,2}", cleaned):
+        return cleaned.split(",")[0].replace(".", "")
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", cleaned):
+        return cleaned.replace(",", "")
+    return cleaned if cleaned.isdigit() else (text or "")
+
+
+class RupiahField(IntegerField):
+    """Whole rupiah; accepts the thousands dots Indonesians write. A text box, not type=number:
+    browsers would refuse "Rp 285.000" or read "285.000" as 285 in some locales."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([rupiah_digits(valuelist[0])] if valuelist else valuelist)
+
+
+class VariantRow(Form):
+    """One size or variant of a product. A row whose name is left empty is not kept."""
+
+    variant_id = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
+    name = StringField(_l("Size or variant"), validators=[Optional(), Length(max=80)])
+    stock = IntegerField(_l("Stock"), validators=[Optional(), NumberRange(min=0, max=1_000_000)],
+                         render_kw={"inputmode": "numeric"})
+    price = RupiahField(_l("Own price (Rp)"), validators=[Optional(), NumberRange(min=1, max=1_000_000_000)],
+                        render_kw={"inputmode": "numeric"})
+
+
+BLANK_VARIANT_ROWS = 2  # room for new sizes without JavaScript
+
+
+STATUS_CHOICES = [("active", _l("On sale")), ("draft", _l("Draft")), ("archived", _l("Archived"))]
+
+
 class ProductForm(FlaskForm):
-    """The phone-friendly listing form; rules (owner, prices, variants) are checked in services."""
+    """The phone-friendly listing form, for a new product and for editing one.
+
+    Rules (owner, prices, variants, photos) are checked in services; this form turns text
+    into values and points each error at its field.
+    """
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)],
                         description=_l("e.g. Kain Batik Tulis Motif Kopi"))
     category = SelectField(_l("Category"), choices=select_choices(CATEGORY_LABELS))
     technique = SelectField(_l("Technique"), choices=select_choices(
-        {k: v for k, v in TECHNIQUE_FILTER_LABELS.items() if k != "batik"}))
-    motif = StringField(_l("Motif"), validators=[Length(max=80)])
-    price = IntegerField(_l("Price (Rp)"), validators=[DataRequired(), NumberRange(min=1, max=1_000_000_000)],
-                         render_kw={"inputmode": "numeric"})
-    variants = TextAreaField(
-        _l("Sizes and stock"), validators=[DataRequired(), Length(max=2000)], default="Satu ukuran, 1",
-        description=_l("One per line: name, stock. For example: M, 4"),
-    )
+        {k: v for k, v in TECHNIQUE_FILTER_LABELS.items() if k != "batik"}),
+        description=_l("Printed textile is sold as imitation batik, never as batik."))
+    motif = StringField(_l("Motif"), validators=[Length(max=80)],
+                        description=_l("Pick a known motif or write your own."))
+    motif_story = TextAreaField(_l("Story of the motif"), validators=[Length(max=5000)],
+                                description=_l("What the motif means and where it comes from."))
+    price = RupiahField(_l("Price (Rp)"), validators=[DataRequired(), NumberRange(min=1, max=1_000_000_000)],
+                        render_kw={"inputmode": "numeric"}, description=_l("e.g. 285000 or 285.000"))
+    variants = FieldList(FormField(VariantRow), label=_l("Sizes and stock"), min_entries=1, max_entries=30)
     weight_g = IntegerField(_l("Weight (grams)"), validators=[DataRequired(), NumberRange(min=1, max=100_000)],
+                            render_kw={"inputmode": "numeric"}, description=_l("Packed, for the shipping cost."))
+    length_cm = IntegerField(_l("Length (cm)"), validators=[Optional(), NumberRange(min=1, max=10_000)],
+                             render_kw={"inputmode": "numeric"})
+    width_cm = IntegerField(_l("Width (cm)"), validators=[Optional(), NumberRange(min=1, max=10_000)],
                             render_kw={"inputmode": "numeric"})
-    description = TextAreaField(_l("Description"), validators=[Length(max=10_000)])
-    material = StringField(_l("Material"), validators=[Length(max=80)])
+    material = StringField(_l("Material"), validators=[Length(max=80)], description=_l("e.g. katun primisima"))
     dye = SelectField(_l("Dye"), choices=select_choices(
         [("", "—"), ("natural", _l("Natural")), ("synthetic", _l("Synthetic"))]))
+    batikmark_number = StringField(_l("Batikmark certificate number"), validators=[Optional(), Length(max=40)],
+                                   description=_l("Only if this piece carries the Batikmark label."))
+    description = TextAreaField(_l("Description"), validators=[Length(max=10_000)])
+    status = SelectField(_l("Status"), choices=select_choices(STATUS_CHOICES), default="active")
+
+    DETAIL_FIELDS = ("title", "category", "technique", "motif", "motif_story", "price", "weight_g",
+                     "length_cm", "width_cm", "description", "material", "batikmark_number")
+
+    @classmethod
+    def values_of(cls, product) -> dict:
+        """The form's starting values for editing PRODUCT."""
+        rows = [{"variant_id": str(v.id), "name": v.name, "stock": v.stock, "price": v.price}
+                for v in product.variants]
+        return {name: getattr(product, name) for name in cls.DETAIL_FIELDS} | {
+            "dye": product.dye or "", "status": product.status, "variants": rows,
+        }
+
+    def add_blank_variant_rows(self) -> None:
+        for _ in range(BLANK_VARIANT_ROWS):
+            if len(self.variants.entries) < self.variants.max_entries:
+                self.variants.append_entry()
 
     def variant_specs(self) -> list[dict]:
-        specs = []
-        for line in (self.variants.data or "").splitlines():
-            if not line.strip():
+        """The filled rows as service specs (a kept row carries its variant id: orders refer to it).
+
+        A row with a stock or price but no name, or a name but no stock, gets an error on that
+        row and the result is [].
+        """
+        specs, complete = [], True
+        for row in self.variants.entries:
+            name = (row.form.name.data or "").strip()
+            if not name:
+                if row.form.stock.data is not None or row.form.price.data is not None:
+                    row.form.name.errors = [*row.form.name.errors, _l("Name this size, or clear its stock and price.")]
+                    complete = False
                 continue
-            name, _, stock = line.rpartition(",")
-            try:
-                specs.append({"name": name.strip() or line.strip(), "stock": int(stock.strip())})
-            except ValueError:
-                self.variants.errors = [_l("Write each line as: name, stock (a whole number).")]
-                return []
-        return specs
+            if row.form.stock.data is None:
+                row.form.stock.errors = [*row.form.stock.errors, _l("Enter the stock (0 if sold out).")]
+                complete = False
+                continue
+            spec = {"name": name, "stock": row.form.stock.data, "price": row.form.price.data}
+            if row.form.variant_id.data:
+                spec["id"] = int(row.form.variant_id.data)
+            specs.append(spec)
+        if complete and not specs:
+            self.variants.errors = [*self.variant_errors(), _l("Add at least one size with its stock.")]
+        return specs if complete else []
+
+    def variant_errors(self) -> list[str]:
+        """Errors about the variants as a whole (from services), not about one row."""
+        return [e for e in self.variants.errors if not isinstance(e, dict)]
 
     def service_values(self) -> dict:
-        return {name: getattr(self, name).data for name in (
-            "title", "category", "technique", "motif", "price", "weight_g", "description", "material")
-        } | {"dye": self.dye.data or None}
+        return {name: getattr(self, name).data for name in self.DETAIL_FIELDS} | {
+            "dye": self.dye.data or None, "batikmark_number": (self.batikmark_number.data or "").strip() or None,
+        }
+
+
+class ChosenPhotos:
+    """For forms with a `photos` field: the files actually chosen (browsers send an empty part
+    when none is)."""
+
+    def chosen_photos(self) -> list:
+        return [f for f in (self.photos.data or []) if getattr(f, "filename", "")]
+
+
+class NewProductForm(ChosenPhotos, ProductForm):
+    photos = MultipleFileField(
+        _l("Photos"), render_kw={"accept": "image/jpeg,image/png,image/webp"},
+        description=_l("Up to 8 photos (JPEG, PNG or WebP, 8 MB each). The first one is the cover."),
+    )
+
+
+class PhotoUploadForm(ChosenPhotos, FlaskForm):
+    photos = MultipleFileField(_l("Add photos"), render_kw={"accept": "image/jpeg,image/png,image/webp"},
+                               description=_l("JPEG, PNG or WebP, up to 8 MB each."))

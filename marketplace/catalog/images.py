@@ -16,6 +16,7 @@ Both keep the photo's proportions; the width and height stored are the display i
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
@@ -35,6 +36,7 @@ DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 DISPLAY_MAX_SIDE = 1600
 THUMB_MAX_SIDE = 400
 FOLDER = "products"
+SHOP_FOLDER = "shops"
 FIELD = "image"
 
 
@@ -77,8 +79,17 @@ def _shrunk(image: Image.Image, max_side: int) -> Image.Image:
     return copy
 
 
-def prepare_image(data: bytes) -> tuple[bytes, bytes, tuple[int, int]]:
-    """(display JPEG, thumbnail WebP, display size) from an uploaded file's bytes.
+@dataclass(frozen=True)
+class PreparedImage:
+    """A checked upload, re-encoded and ready to store: nothing of it is written yet."""
+
+    display: bytes
+    thumb: bytes
+    size: tuple[int, int]
+
+
+def prepare_image(data: bytes) -> PreparedImage:
+    """Display JPEG and thumbnail WebP from an uploaded file's bytes.
 
     Raises ValidationFailed (not a JPEG/PNG/WebP, unreadable, too many pixels).
     """
@@ -90,7 +101,40 @@ def prepare_image(data: bytes) -> tuple[bytes, bytes, tuple[int, int]]:
     image = _flat_rgb(image)
     display = _shrunk(image, DISPLAY_MAX_SIDE)
     thumb = _shrunk(image, THUMB_MAX_SIDE)
-    return reencode_image(display, "JPEG"), reencode_image(thumb, "WEBP"), display.size
+    return PreparedImage(reencode_image(display, "JPEG"), reencode_image(thumb, "WEBP"), display.size)
+
+
+def max_upload_bytes() -> int:
+    return current_app.config.get("PRODUCT_IMAGE_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def prepare_upload(stream) -> PreparedImage:
+    """Read a file-like STREAM (capped at the photo size limit) and prepare it.
+
+    Raises ValidationFailed on field "image" (empty, too large, not an image, too many pixels).
+    """
+    return prepare_image(read_capped(stream, max_upload_bytes(), FIELD))
+
+
+def store_file(data: bytes, folder: str, extension: str, stored_keys: list[str]) -> str:
+    """Save DATA under a new random key and append the key to STORED_KEYS, so a caller whose
+    transaction fails can delete the file again (see discard_files)."""
+    key = storage().save(data, folder=folder, extension=extension)
+    stored_keys.append(key)
+    return key
+
+
+def store_images(product_id: int, prepared: list[PreparedImage], first_position: int, stored_keys: list[str]) -> None:
+    """Save PREPARED photos' files and add their rows to the session, without committing.
+
+    Every key written is appended to STORED_KEYS (see store_file).
+    """
+    for offset, photo in enumerate(prepared):
+        display_key = store_file(photo.display, FOLDER, "jpg", stored_keys)
+        thumb_key = store_file(photo.thumb, FOLDER, "webp", stored_keys)
+        width, height = photo.size
+        db.session.add(ProductImage(product_id=product_id, position=first_position + offset,
+                                    display_key=display_key, thumb_key=thumb_key, width=width, height=height))
 
 
 # --- use cases ------------------------------------------------------------------------------
@@ -117,15 +161,16 @@ def _image_count(product_id: int) -> tuple[int, int]:
     return count, (last + 1 if last is not None else 0)
 
 
-def _check_room(count: int) -> None:
-    if count >= MAX_IMAGES_PER_PRODUCT:
+def _check_room(count: int, adding: int = 1) -> None:
+    if count + adding > MAX_IMAGES_PER_PRODUCT:
         raise ValidationFailed(
             _("A product can have at most %(count)d photos. Delete one first.", count=MAX_IMAGES_PER_PRODUCT),
             field=FIELD,
         )
 
 
-def _delete_files(keys: list[str]) -> None:
+def discard_files(keys: list[str]) -> None:
+    """Delete stored files, logging (not raising) what cannot be deleted."""
     for key in keys:
         try:
             storage().delete(key)
@@ -133,33 +178,40 @@ def _delete_files(keys: list[str]) -> None:
             current_app.logger.warning("Could not delete stored file %s", key, exc_info=True)
 
 
-def add_product_image(owner: User, product_id: int, stream) -> ProductImage:
-    """The shop's owner adds a photo (a file-like STREAM) after the product's other photos.
+def add_product_images(owner: User, product_id: int, streams: list) -> list[ProductImage]:
+    """The shop's owner adds photos (file-like STREAMS) after the product's other photos.
 
+    Every file is checked before anything is stored: one bad file adds none of them.
     Raises NotFound (no such product in the owner's shop), ValidationFailed on field "image"
-    (already 8 photos, empty or too large a file, not a JPEG/PNG/WebP image, too many pixels).
+    (no file, more than 8 photos in all, an empty or too large file, not a JPEG/PNG/WebP
+    image, too many pixels).
     """
+    if not streams:
+        raise ValidationFailed(_("Choose a photo."), field=FIELD)
     product = _own_product(owner, product_id)
-    _check_room(_image_count(product.id)[0])  # answer early, before the costly decoding
-    max_bytes = current_app.config.get("PRODUCT_IMAGE_MAX_BYTES", DEFAULT_MAX_BYTES)
-    display, thumb, (width, height) = prepare_image(read_capped(stream, max_bytes, FIELD))
+    _check_room(_image_count(product.id)[0], len(streams))  # answer early, before the costly decoding
+    prepared = [prepare_upload(stream) for stream in streams]
 
     product = _own_product(owner, product_id, lock=True)
     count, position = _image_count(product.id)
-    _check_room(count)  # again under the lock: another upload may have finished meanwhile
+    _check_room(count, len(prepared))  # again under the lock: another upload may have finished meanwhile
     keys: list[str] = []
     try:
-        keys.append(storage().save(display, folder=FOLDER, extension="jpg"))
-        keys.append(storage().save(thumb, folder=FOLDER, extension="webp"))
-        image = ProductImage(product_id=product.id, position=position, display_key=keys[0],
-                             thumb_key=keys[1], width=width, height=height)
-        db.session.add(image)
+        store_images(product.id, prepared, position, keys)
         commit()
     except Exception:
         db.session.rollback()
-        _delete_files(keys)
+        discard_files(keys)
         raise
-    return image
+    return db.session.scalars(
+        sa.select(ProductImage).where(ProductImage.product_id == product.id, ProductImage.position >= position)
+        .order_by(ProductImage.position)
+    ).all()
+
+
+def add_product_image(owner: User, product_id: int, stream) -> ProductImage:
+    """One photo: see add_product_images."""
+    return add_product_images(owner, product_id, [stream])[0]
 
 
 def delete_product_image(owner: User, image_id: int) -> None:
@@ -177,7 +229,7 @@ def delete_product_image(owner: User, image_id: int) -> None:
     keys = [image.display_key, image.thumb_key]
     db.session.delete(image)
     commit()
-    _delete_files(keys)
+    discard_files(keys)
 
 
 def reorder_product_images(owner: User, product_id: int, image_ids: list[int]) -> list[ProductImage]:
@@ -198,3 +250,27 @@ def reorder_product_images(owner: User, product_id: int, image_ids: list[int]) -
         images[image_id].position = position
     commit()
     return [images[image_id] for image_id in wanted]
+
+
+MOVES = ("first", "earlier", "later")
+
+
+def move_product_image(owner: User, product_id: int, image_id: int, to: str) -> list[ProductImage]:
+    """Move one photo of the owner's product: to "first" (the cover photo), one place "earlier"
+    or one place "later". Returns the photos in their new order.
+
+    Raises NotFound (no such photo on the owner's product), ValidationFailed (unknown move).
+    """
+    if to not in MOVES:
+        raise ValidationFailed(_("Unknown move."), field="images")
+    product = _own_product(owner, product_id)
+    order = list(db.session.scalars(
+        sa.select(ProductImage.id).where(ProductImage.product_id == product.id)
+        .order_by(ProductImage.position, ProductImage.id)
+    ))
+    if image_id not in order:
+        raise NotFound(_("Photo not found."))
+    index = order.index(image_id)
+    order.pop(index)
+    order.insert({"first": 0, "earlier": max(index - 1, 0), "later": index + 1}[to], image_id)
+    return reorder_product_images(owner, product_id, order)

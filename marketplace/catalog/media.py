@@ -1,6 +1,6 @@
 """Public product photos, served from storage with long cache headers.
 
-Only keys of the shape the image pipeline writes (``products/<32 hex>.jpg``, ``.webp`` or
+Only keys of the shape the image pipeline writes (``products/<32 hex>.jpg`` or ``shops/…``, ``.webp`` or
 ``.png``) are served; every other key is a 404 before storage is touched, so uploaded
 certificates (``certificates/``) and paths such as ``products/../certificates/x.pdf`` can never
 be reached here. A key names one file forever (a new photo gets a new random key), hence
@@ -24,14 +24,14 @@ from marketplace.core.storage import storage
 
 bp = Blueprint("media", __name__)
 
-PUBLIC_KEY = re.compile(r"products/[0-9a-f]{32}\.(jpg|png|webp)")
+PUBLIC_KEY = re.compile(r"(?:products|shops)/[0-9a-f]{32}\.(jpg|png|webp)")
 CONTENT_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 
 @bp.get("/media/<path:key>")
 def media(key: str):
-    """A stored product photo (endpoint ``media.media``); 404 for anything else."""
+    """A stored product or shop photo (endpoint ``media.media``); 404 for anything else."""
     match = PUBLIC_KEY.fullmatch(key)
     if match is None:
         abort(404)

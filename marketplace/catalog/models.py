@@ -60,6 +60,16 @@ CATEGORIES = ("cloth", "clothing", "accessory", "home_decor", "other")
 TECHNIQUES = ("tulis", "cap", "kombinasi", "jumputan", "printing")
 BATIK_TECHNIQUES = ("tulis", "cap", "kombinasi", "jumputan")
 DYES = ("natural", "synthetic")
+# Suggested in the listing form before the catalogue has motifs of its own: classic motifs of
+# Java's courts and coast and the regional ones of the programs' provinces.
+KNOWN_MOTIFS = (
+    "Kawung", "Parang Rusak", "Parang Barong", "Parang Klitik", "Truntum", "Sidomukti", "Sidoluhur",
+    "Sido Asih", "Sekar Jagad", "Semen Rama", "Wahyu Tumurun", "Tambal", "Ceplok", "Lereng",
+    "Mega Mendung", "Wadasan", "Tiga Negeri", "Buketan", "Lasem Latohan", "Jlamprang", "Gentongan",
+    "Gajah Oling", "Kangkung Setingkes", "Pring Sedapur", "Kopi", "Durian", "Jumputan Pelangi",
+    "Tampuk Manggis", "Pucuk Rebung", "Lawang Kori", "Ikan Belido", "Jembatan Ampera", "Enggang",
+    "Shorea", "Sawat", "Liong", "Burung Hong",
+)
 
 CATEGORY_LABELS = {
     "cloth": _l("Batik cloth (kain)"), "clothing": _l("Clothing"), "accessory": _l("Accessories"),
@@ -114,8 +124,12 @@ class Product(db.Model):
         sa.CheckConstraint(f"technique IN ({', '.join(repr(t) for t in TECHNIQUES)})", name="technique_known"),
         sa.CheckConstraint("dye IS NULL OR dye IN ('natural', 'synthetic')", name="dye_known"),
         sa.CheckConstraint("status IN ('draft', 'active', 'archived')", name="status_known"),
-        sa.Index("ix_products_status_created", "status", "created_at"),
-        sa.Index("ix_products_status_price", "status", "price"),
+        # Catalogue sorts, paged by keyset (catalog/listing.py): newest, and price (which also
+        # covers the catalogue's count when a price range is given).
+        sa.Index("ix_products_status_created", "status", "created_at", "id"),
+        sa.Index("ix_products_status_price", "status", "price", "id", "shop_id", "category", "technique"),
+        # Covering index for the catalogue's total: counting reads it instead of the product rows.
+        sa.Index("ix_products_catalogue", "status", "shop_id", "category", "technique", "price"),
         sa.Index("ix_products_status_category", "status", "category"),
         sa.Index("ix_products_status_technique", "status", "technique"),
     )
@@ -133,7 +147,7 @@ class Variant(db.Model):
     __tablename__ = "variants"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(sa.String(80))
     stock: Mapped[int] = mapped_column(default=0)
     price: Mapped[int | None] = mapped_column(sa.BigInteger)
@@ -143,6 +157,8 @@ class Variant(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("stock >= 0", name="stock_nonnegative"),
+        # The catalogue's "in stock" filter reads stock from the index, not from the variant rows.
+        sa.Index("ix_variants_product_stock", "product_id", "stock"),
         sa.CheckConstraint("price IS NULL OR price > 0", name="price_positive"),
     )
 

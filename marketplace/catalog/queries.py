@@ -2,19 +2,43 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from marketplace.catalog import search
-from marketplace.catalog.models import BATIK_TECHNIQUES, Product, ProductStatus, Shop, ShopStatus, Variant
+from marketplace.extensions import db
+from marketplace.catalog.models import BATIK_TECHNIQUES, KNOWN_MOTIFS, Product, ProductStatus, Shop, ShopStatus, Variant
+from marketplace.core.pagination import SortKey
 from marketplace.programs.models import Graduation, GraduationStatus, TrainingProgram
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 
+# The order of each sort that pages by keyset, always ending with the unique id so that ties
+# (equal prices, equal times) still have one order. Indexes (status, created_at, id) and
+# (status, price, id, ...) serve them (see Product.__table_args__).
+SORT_KEYS = {
+    "newest": (SortKey(Product.created_at, descending=True), SortKey(Product.id, descending=True)),
+    "price_asc": (SortKey(Product.price), SortKey(Product.id, descending=True)),
+    "price_desc": (SortKey(Product.price, descending=True), SortKey(Product.id, descending=True)),
+}
+RANK = "rank"  # relevance of a search with words: best match first, paged by OFFSET
+
+
+def effective_sort(sort: str, q: str | None) -> str:
+    """The order a catalogue request gets: RANK for `relevance` with search words, `newest` for
+    `relevance` without any, otherwise the sort asked for (a key of SORT_KEYS)."""
+    if sort == "relevance":
+        return RANK if search.query_terms(q) else "newest"
+    return sort
+
 
 def public_products():
-    """Active products of active shops."""
+    """Active products of active shops, each loaded with its shop (from the same join)."""
     return (
         sa.select(Product).join(Product.shop)
         .where(Product.status == ProductStatus.ACTIVE.value, Shop.status == ShopStatus.ACTIVE.value)
+        # The shop comes from the join above rather than a second, eager join of shops; its owner
+        # (and the owner's roles and organization) is not needed to show a product.
+        .options(orm.contains_eager(Product.shop).lazyload(Shop.owner))
     )
 
 
@@ -33,10 +57,16 @@ def products_filtered(*, q=None, category=None, technique=None, motif=None, prog
         query = query.where(sa.func.lower(Product.motif) == motif.strip().lower())
     if province:
         query = query.where(Shop.province == province)
+    price = Product.price
+    if sort not in ("price_asc", "price_desc") and db.session.get_bind().dialect.name == "sqlite":
+        # SQLite would read a price range from the price index and then sort every match by
+        # date (100 ms at 100,000 products); `price + 0` is no index term, so it walks the
+        # date index and stops after one page. PostgreSQL's statistics choose well by themselves.
+        price = Product.price + 0
     if min_price is not None:
-        query = query.where(Product.price >= min_price)
+        query = query.where(price >= min_price)
     if max_price is not None:
-        query = query.where(Product.price <= max_price)
+        query = query.where(price <= max_price)
     if in_stock:
         query = query.where(
             sa.exists().where(Variant.product_id == Product.id, Variant.stock > 0)
@@ -51,16 +81,20 @@ def products_filtered(*, q=None, category=None, technique=None, motif=None, prog
                 TrainingProgram.slug == program,
             )
         )
-    rank = None
+    order = effective_sort(sort, q)
     if q and q.strip():
         query, rank = search.apply_search(query, q)
-    if sort == "price_asc":
-        order = (Product.price.asc(), Product.id.desc())
-    elif sort == "price_desc":
-        order = (Product.price.desc(), Product.id.desc())
-    elif sort == "relevance" and rank is not None:
-        order = (rank.desc(), Product.id.desc())
-    else:
-        order = (Product.created_at.desc(), Product.id.desc())
-    return query.order_by(*order)
+    if order == RANK:
+        return query.order_by(rank.desc(), Product.id.desc())
+    return query.order_by(*(key.order() for key in SORT_KEYS[order]))
 
+
+def motif_suggestions(limit: int = 80) -> list[str]:
+    """Motif names for the listing form: the catalogue's own, most listed first, then the
+    classic ones it does not have yet (compared without case)."""
+    used = db.session.scalars(
+        sa.select(Product.motif).where(Product.status == ProductStatus.ACTIVE.value, Product.motif != "")
+        .group_by(Product.motif).order_by(sa.func.count().desc(), Product.motif).limit(limit)
+    ).all()
+    seen = {motif.casefold() for motif in used}
+    return (list(used) + [m for m in KNOWN_MOTIFS if m.casefold() not in seen])[:limit]

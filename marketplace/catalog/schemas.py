@@ -3,10 +3,11 @@ import marshmallow as ma
 from flask_babel import gettext as _
 
 from marketplace.core.fields import UtcDateTime
+from marketplace.catalog.listing import read_cursor
 from marketplace.catalog.media import media_url
 from marketplace.catalog.models import CATEGORIES, DYES, TECHNIQUES
 from marketplace.catalog.queries import SORTS
-from marketplace.core.pagination import PageQuery
+from marketplace.core.pagination import CursorError, PageMeta, PageQuery
 from marketplace.core.regions import PROVINCES
 from marketplace.programs.schemas import BadgeOut
 
@@ -106,12 +107,47 @@ class ProductQuery(PageQuery):
     max_price = ma.fields.Integer(validate=ma.validate.Range(min=0, max=MAX_PRICE))
     in_stock = ma.fields.Boolean()
     sort = ma.fields.String(load_default="relevance", validate=ma.validate.OneOf(SORTS))
+    cursor = ma.fields.String(
+        validate=ma.validate.Length(max=512),
+        metadata={"description": "Where the page starts: `meta.next_cursor` or `meta.prev_cursor` of the "
+                                 "previous response (also in its `Link` header), with the same filters and "
+                                 "sort. Opaque. Takes precedence over `page`, which still works but costs "
+                                 "more the deeper the page."},
+    )
 
     @ma.validates_schema
     def price_range(self, data, **kwargs):
         if data.get("min_price") is not None and data.get("max_price") is not None \
                 and data["min_price"] > data["max_price"]:
             raise ma.ValidationError(_("The lowest price is above the highest."), "min_price")
+
+    @ma.validates_schema
+    def known_cursor(self, data, **kwargs):
+        if data.get("cursor") is None:
+            return
+        try:
+            read_cursor(data["cursor"], sort=data.get("sort", "relevance"), q=data.get("q"))
+        except CursorError as error:
+            raise ma.ValidationError(
+                _("This cursor is not valid for this list: start again without it."), "cursor"
+            ) from error
+
+    @ma.post_load
+    def position(self, data, **kwargs):
+        """`cursor` becomes `position` (a core.pagination.Position) for listing.catalogue_page."""
+        if data.get("cursor") is not None:
+            data["position"] = read_cursor(data.pop("cursor"), sort=data.get("sort", "relevance"),
+                                           q=data.get("q"))
+        else:
+            data.pop("cursor", None)
+        return data
+
+
+class CursorPageMeta(PageMeta):
+    next_cursor = ma.fields.String(allow_none=True, required=True,
+                                   metadata={"description": "The `cursor` of the next page; null on the last"})
+    prev_cursor = ma.fields.String(allow_none=True, required=True,
+                                   metadata={"description": "The `cursor` of the previous page; null on the first"})
 
 
 class ShopIn(ma.Schema):

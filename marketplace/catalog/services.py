@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from slugify import slugify
 
 from marketplace.accounts.models import Role, User
-from marketplace.catalog import search
+from marketplace.catalog import images, search
 from marketplace.catalog.models import (
     CATEGORIES, DYES, TECHNIQUES, Product, ProductStatus, Shop, ShopStatus, Variant,
 )
@@ -40,8 +40,29 @@ def _slug_for(name: str, wanted: str | None, shop_id: int | None = None) -> str:
     return slug
 
 
-def open_shop(artisan: User, *, slug: str | None = None, **values) -> Shop:
-    """An artisan opens their shop (one per artisan).
+def _save_shop(shop: Shop, photo: images.PreparedImage | None) -> None:
+    """Commit SHOP, with PHOTO (checked by images.prepare_upload) as its new photo if given.
+
+    The old photo's file is deleted once the new one is committed; a failed commit deletes
+    the new file instead.
+    """
+    stored: list[str] = []
+    old_key = shop.photo_key if photo else None
+    try:
+        if photo:
+            shop.photo_key = images.store_file(photo.display, images.SHOP_FOLDER, "jpg", stored)
+        commit()
+    except Exception:
+        images.discard_files(stored)
+        raise
+    if old_key:
+        images.discard_files([old_key])
+
+
+def open_shop(artisan: User, *, slug: str | None = None, photo: images.PreparedImage | None = None,
+              **values) -> Shop:
+    """An artisan opens their shop (one per artisan), with an optional PHOTO of the maker or
+    the workshop (checked by images.prepare_upload).
 
     Raises ValidationFailed, Conflict (already has a shop).
     """
@@ -53,12 +74,14 @@ def open_shop(artisan: User, *, slug: str | None = None, **values) -> Shop:
     _validate_shop(values)
     shop = Shop(owner=artisan, slug=_slug_for(values["name"], slug), **values)
     db.session.add(shop)
-    commit()
+    _save_shop(shop, photo)
     return shop
 
 
-def update_shop(artisan: User, *, slug: str | None = None, **values) -> Shop:
-    """Edit the artisan's own shop. Raises NotFound (no shop), ValidationFailed."""
+def update_shop(artisan: User, *, slug: str | None = None, photo: images.PreparedImage | None = None,
+                **values) -> Shop:
+    """Edit the artisan's own shop; a PHOTO replaces the old one. Raises NotFound (no shop),
+    ValidationFailed."""
     shop = db.session.scalar(sa.select(Shop).filter_by(owner_id=artisan.id))
     if shop is None:
         raise NotFound(_("You have no shop yet."))
@@ -73,7 +96,7 @@ def update_shop(artisan: User, *, slug: str | None = None, **values) -> Shop:
     if renamed:  # the shop name is part of every product's search document
         db.session.flush()
         search.index_shop(shop.id)
-    commit()
+    _save_shop(shop, photo)
     return shop
 
 
@@ -129,6 +152,9 @@ def _apply_variants(product: Product, variants: list[dict]) -> None:
         raise ValidationFailed(_("A product needs at least one variant."), field="variants")
     if len(variants) > MAX_VARIANTS:
         raise ValidationFailed(_("At most %(n)d variants.", n=MAX_VARIANTS), field="variants")
+    names = [(spec.get("name") or "").strip().casefold() for spec in variants]
+    if len(set(names)) != len(names):
+        raise ValidationFailed(_("Give each variant its own name."), field="variants")
     existing = {v.id: v for v in product.variants}
     kept = []
     for position, spec in enumerate(variants):
@@ -162,8 +188,9 @@ def _product_slug(title: str, product_id: int | None = None) -> str:
 
 
 def create_product(owner: User, *, variants: list[dict] | None = None, status: str = ProductStatus.DRAFT.value,
-                   **values) -> Product:
-    """An artisan lists a product in their shop (draft unless STATUS says active).
+                   photos: list[images.PreparedImage] = (), **values) -> Product:
+    """An artisan lists a product in their shop (draft unless STATUS says active), with up to
+    eight PHOTOS already checked by images.prepare_upload; product and photos land together.
 
     Without variants the product gets one, "Satu ukuran", with stock 1.
     Raises ValidationFailed.
@@ -176,12 +203,22 @@ def create_product(owner: User, *, variants: list[dict] | None = None, status: s
     _validate_product(values)
     if status not in (ProductStatus.DRAFT.value, ProductStatus.ACTIVE.value):
         raise ValidationFailed(_("A new product is a draft or active."), field="status")
-    product = Product(shop=shop, slug=_product_slug(values["title"]), status=status, **values)
-    db.session.add(product)
-    _apply_variants(product, variants or [{"name": _("One size"), "stock": 1}])
-    db.session.flush()
-    search.index_product(product.id)
-    commit()
+    if len(photos) > images.MAX_IMAGES_PER_PRODUCT:
+        raise ValidationFailed(_("A product can have at most %(count)d photos. Delete one first.",
+                                 count=images.MAX_IMAGES_PER_PRODUCT), field=images.FIELD)
+    stored: list[str] = []
+    try:  # nothing of a refused product may stay in the session, nor its files on disk
+        product = Product(shop=shop, slug=_product_slug(values["title"]), status=status, **values)
+        db.session.add(product)
+        _apply_variants(product, variants or [{"name": _("One size"), "stock": 1}])
+        db.session.flush()
+        search.index_product(product.id)
+        images.store_images(product.id, list(photos), 0, stored)
+        commit()
+    except Exception:
+        db.session.rollback()
+        images.discard_files(stored)
+        raise
     return product
 
 
@@ -197,15 +234,19 @@ def update_product(owner: User, product_id: int, *, variants: list[dict] | None 
     _validate_product(merged)
     if status is not None and status not in {s.value for s in ProductStatus}:
         raise ValidationFailed(_("Unknown status."), field="status")
-    for key, value in merged.items():
-        setattr(product, key, value)
-    if status is not None:
-        product.status = status
-    if variants is not None:
-        _apply_variants(product, variants)
-    db.session.flush()
-    search.index_product(product.id)
-    commit()
+    try:  # a refused variant list must not leave the other changes pending in the session
+        for key, value in merged.items():
+            setattr(product, key, value)
+        if status is not None:
+            product.status = status
+        if variants is not None:
+            _apply_variants(product, variants)
+        db.session.flush()
+        search.index_product(product.id)
+        commit()
+    except Exception:
+        db.session.rollback()
+        raise
     return product
 
 

@@ -2,19 +2,22 @@
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from marketplace.accounts.models import Role
 from marketplace.accounts.policy import roles_required
-from marketplace.catalog import queries, services
+from marketplace.catalog import images, listing, queries, services
 from marketplace.catalog.media import media_url
-from marketplace.catalog.forms import ProductForm, ShopForm, SuspendForm
+from marketplace.accounts.forms import ConfirmForm
+from marketplace.catalog.forms import STATUS_CHOICES, NewProductForm, rupiah_digits, PhotoUploadForm, ProductForm, ShopForm, SuspendForm
 from marketplace.catalog.models import CATEGORY_LABELS, TECHNIQUE_FILTER_LABELS, Product, Shop
 from marketplace.catalog.schemas import ProductQuery
-from marketplace.core.pagination import paginate
+from marketplace.core.pagination import cursor_url
 from marketplace.core.regions import PROVINCES
-from marketplace.core.errors import CantingError
+from marketplace.core.errors import CantingError, ValidationFailed
 from marketplace.core.forms import apply_form_errors
+from marketplace.core.uploads import large_upload
 from marketplace.extensions import db
 from marketplace.programs import queries as program_queries
 
@@ -25,26 +28,38 @@ CATALOGUE_PER_PAGE = 24
 
 
 def _catalogue_args() -> tuple[dict, dict]:
-    """The buyer's filters from the query string; invalid ones are dropped and reported."""
+    """The buyer's filters from the query string; invalid ones are dropped and reported. Rules
+    between fields (a price range, a cursor made for another sort) are only checked once the
+    fields themselves are valid, hence the second round."""
     raw = {k: v for k, v in request.args.items() if v != ""}
     schema = ProductQuery()
-    errors = schema.validate(raw)
-    clean = schema.load({k: v for k, v in raw.items() if k not in errors})
-    return clean, errors
+    errors: dict = {}
+    for _round in range(3):
+        found = schema.validate(raw)
+        if not found:
+            break
+        errors.update(found)
+        raw = {k: v for k, v in raw.items() if k not in found}
+    else:
+        raw = {}
+    return schema.load(raw), errors
 
 
 @bp.route("/products")
 @bp.route("/")  # registered first, so url_for("catalog.home") is "/"
 def home():
     args, errors = _catalogue_args()
-    page = args.pop("page")
+    # A broken or outdated cursor (a Next link kept after the sort changed): show the first page.
+    bad_cursor = errors.pop("cursor", None) is not None
     args.pop("per_page")
-    body, _headers = paginate(queries.products_filtered(**args), page, CATALOGUE_PER_PAGE)
-    badges = program_queries.badges_by_artisan(p.shop.owner_id for p in body["items"])
+    page = listing.catalogue_page(per_page=CATALOGUE_PER_PAGE, **args)
+    filters = {k: v for k, v in args.items() if k not in ("page", "position")}
+    badges = program_queries.badges_by_artisan(p.shop.owner_id for p in page.items)
     programs = db.session.scalars(program_queries.programs_newest_first()).all()
     return render_template(
-        "catalog/home.html", products=body["items"], meta=body["meta"], badges=badges, args=args,
-        filter_errors=errors, programs=programs, provinces=PROVINCES,
+        "catalog/home.html", products=page.items, meta=page.meta, badges=badges, args=filters,
+        next_url=cursor_url("catalog.home", page.next_cursor), prev_url=cursor_url("catalog.home", page.prev_cursor),
+        bad_cursor=bad_cursor, filter_errors=errors, programs=programs, provinces=PROVINCES,
         categories=CATEGORY_LABELS, techniques=TECHNIQUE_FILTER_LABELS,
     )
 
@@ -101,15 +116,17 @@ def my_shop():
     form = ShopForm(obj=shop)
     if form.validate_on_submit():
         values = {k: getattr(form, k).data for k in ("name", "story", "city", "province", "shipping_origin")}
+        chosen = form.photo.data if getattr(form.photo.data, "filename", "") else None
         try:
+            photo = images.prepare_upload(chosen.stream) if chosen else None
             if shop is None:
-                shop = services.open_shop(current_user, slug=form.slug.data or None, **values)
+                shop = services.open_shop(current_user, slug=form.slug.data or None, photo=photo, **values)
                 flash(_("Your shop is open."), "success")
             else:
-                shop = services.update_shop(current_user, slug=form.slug.data or None, **values)
+                shop = services.update_shop(current_user, slug=form.slug.data or None, photo=photo, **values)
                 flash(_("Shop saved."), "success")
         except CantingError as error:
-            apply_form_errors(form, error)
+            apply_form_errors(form, error, aliases={images.FIELD: "photo"})
         else:
             return redirect(url_for("catalog.shop_detail", slug=shop.slug))
     return render_template("catalog/shop_form.html", form=form, shop=shop)
@@ -145,25 +162,97 @@ def my_products():
     products = db.session.scalars(
         sa.select(Product).where(Product.shop_id == shop.id).order_by(Product.status, Product.created_at.desc())
     ).all()
-    return render_template("catalog/my_products.html", shop=shop, products=products)
+    return render_template("catalog/my_products.html", shop=shop, products=products, status_choices=STATUS_CHOICES)
 
 
 @bp.route("/dashboard/products/new", methods=["GET", "POST"])
+@large_upload
 @roles_required(Role.ARTISAN.value)
 def product_new():
-    form = ProductForm()
+    form = NewProductForm(data={"variants": [{"name": _("One size"), "stock": 1}]})
+    if not form.is_submitted():
+        form.add_blank_variant_rows()
     if form.validate_on_submit():
         variants = form.variant_specs()
         if variants:
             try:
-                product = services.create_product(current_user, variants=variants, status="active",
-                                                  **form.service_values())
+                photos = [images.prepare_upload(f.stream) for f in form.chosen_photos()]
+                product = services.create_product(current_user, variants=variants, photos=photos,
+                                                  status=form.status.data, **form.service_values())
+            except CantingError as error:
+                apply_form_errors(form, error, aliases={images.FIELD: "photos"})
+            else:
+                if product.status == "active":
+                    flash(_("%(title)s is on sale.", title=product.title), "success")
+                else:
+                    flash(_("%(title)s is saved as a draft.", title=product.title), "success")
+                return redirect(url_for("catalog.my_products"))
+    if form.is_submitted() and form.errors and form.chosen_photos():
+        form.photos.errors = list(form.photos.errors) + [_("Choose the photos again: a form with errors does not keep them.")]
+    return render_template("catalog/product_form.html", form=form, product=None,
+                           motifs=queries.motif_suggestions())
+
+
+@bp.route("/dashboard/products/<int:product_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ARTISAN.value)
+def product_edit(product_id: int):
+    product = services.owned_product(current_user, product_id)
+    form = ProductForm(data=ProductForm.values_of(product))
+    if not form.is_submitted():
+        form.add_blank_variant_rows()
+    if form.validate_on_submit():
+        variants = form.variant_specs()
+        if variants:
+            try:
+                services.update_product(current_user, product_id, variants=variants, status=form.status.data,
+                                        **form.service_values())
             except CantingError as error:
                 apply_form_errors(form, error)
             else:
-                flash(_("%(title)s is on sale.", title=product.title), "success")
+                flash(_("%(title)s saved.", title=product.title), "success")
                 return redirect(url_for("catalog.my_products"))
-    return render_template("catalog/product_form.html", form=form)
+    return render_template("catalog/product_form.html", form=form, product=product,
+                           motifs=queries.motif_suggestions())
+
+
+@bp.route("/dashboard/products/<int:product_id>/photos", methods=["GET", "POST"])
+@large_upload
+@roles_required(Role.ARTISAN.value)
+def product_photos(product_id: int):
+    """The seller's photos of one product: add several at once, reorder, delete."""
+    product = services.owned_product(current_user, product_id)
+    form = PhotoUploadForm()
+    if form.validate_on_submit():
+        try:
+            added = images.add_product_images(current_user, product_id, [f.stream for f in form.chosen_photos()])
+        except CantingError as error:
+            apply_form_errors(form, error, aliases={images.FIELD: "photos"})
+        else:
+            flash(ngettext("%(num)d photo added.", "%(num)d photos added.", len(added)), "success")
+            return redirect(url_for("catalog.product_photos", product_id=product_id))
+    return render_template("catalog/product_photos.html", product=product, form=form,
+                           confirm=ConfirmForm(), max_photos=images.MAX_IMAGES_PER_PRODUCT)
+
+
+@bp.route("/dashboard/products/<int:product_id>/photos/<int:image_id>/move", methods=["POST"])
+@roles_required(Role.ARTISAN.value)
+def product_photo_move(product_id: int, image_id: int):
+    if ConfirmForm().validate_on_submit():
+        try:
+            images.move_product_image(current_user, product_id, image_id, request.form.get("to", ""))
+        except ValidationFailed as error:
+            flash(error.message, "error")
+    return redirect(url_for("catalog.product_photos", product_id=product_id))
+
+
+@bp.route("/dashboard/products/<int:product_id>/photos/<int:image_id>/delete", methods=["POST"])
+@roles_required(Role.ARTISAN.value)
+def product_photo_delete(product_id: int, image_id: int):
+    if ConfirmForm().validate_on_submit():
+        services.owned_product(current_user, product_id)
+        images.delete_product_image(current_user, image_id)
+        flash(_("Photo deleted."), "success")
+    return redirect(url_for("catalog.product_photos", product_id=product_id))
 
 
 @bp.route("/dashboard/products/<int:product_id>/quick", methods=["POST"])
@@ -172,7 +261,7 @@ def product_quick_edit(product_id: int):
     """Price, stock and status from the product list, without opening the full form."""
     product = services.owned_product(current_user, product_id)
     try:
-        price = int(request.form.get("price", ""))
+        price = int(rupiah_digits(request.form.get("price", "")))
         variants = [{"id": v.id, "name": v.name, "price": v.price,
                      "stock": int(request.form.get(f"stock-{v.id}", ""))} for v in product.variants]
     except ValueError:

@@ -2,9 +2,13 @@
 from marketplace.core.errors import CantingError
 
 
-def apply_form_errors(form, error: CantingError) -> None:
-    """Put each field error under its field; the rest at the top of the form."""
+def apply_form_errors(form, error: CantingError, aliases: dict[str, str] | None = None) -> None:
+    """Put each field error under its field; the rest at the top of the form.
+
+    ALIASES maps a service's field name to the form's where they differ ({"image": "photos"}).
+    """
     for field, messages in (error.errors or {"": [error.message]}).items():
+        field = (aliases or {}).get(field, field)
         target = getattr(form, field, None) if field else None
         if target is not None and hasattr(target, "errors"):
             target.errors = list(target.errors) + list(messages)

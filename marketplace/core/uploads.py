@@ -6,6 +6,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
+from flask import current_app, request
 from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 
@@ -73,3 +74,17 @@ def check_document(stream, *, max_bytes: int, field: str) -> CheckedFile:
     fmt = image.format
     extension, content_type = IMAGE_FORMATS[fmt]
     return CheckedFile(reencode_image(image, fmt), extension, content_type)
+
+
+def large_upload(view):
+    """Mark a view whose form carries several photos at once: its requests may be up to
+    MAX_PHOTO_FORM_LENGTH long instead of MAX_CONTENT_LENGTH (see widen_upload_limit)."""
+    view.large_upload = True
+    return view
+
+
+def widen_upload_limit() -> None:
+    """before_request hook, registered before CSRFProtect (which reads the form first)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "large_upload", False):
+        request.max_content_length = current_app.config["MAX_PHOTO_FORM_LENGTH"]

@@ -15,21 +15,19 @@ from PIL import ExifTags, Image
 
 from marketplace.catalog import images as image_services
 from marketplace.catalog.demo_images import MOTIFS, draw_batik
-from marketplace.catalog.images import add_product_image, delete_product_image, reorder_product_images
+from marketplace.catalog.images import (
+    add_product_image,
+    delete_product_image,
+    reorder_product_images,
+)
 from marketplace.catalog.models import Product, ProductImage, Variant
 from marketplace.core.errors import NotFound, ValidationFailed
 from marketplace.core.storage import storage
 from marketplace.extensions import db as database
 from tests import factories
+from tests.factories import picture
 
 _seq = itertools.count(1)
-
-
-@pytest.fixture
-def uploads(app, tmp_path, monkeypatch) -> Path:
-    """An empty storage folder for this test, so files can be counted."""
-    monkeypatch.setitem(app.config, "UPLOAD_ROOT", str(tmp_path))
-    return tmp_path
 
 
 @pytest.fixture
@@ -53,11 +51,6 @@ def make_product(owner) -> Product:
     return product
 
 
-def picture(fmt: str = "PNG", size=(300, 200), mode="RGB", color=(140, 88, 44), **save) -> io.BytesIO:
-    out = io.BytesIO()
-    Image.new(mode, size, color).save(out, fmt, **save)
-    out.seek(0)
-    return out
 
 
 def stored_files(root: Path) -> list[Path]:

@@ -4,10 +4,11 @@ import sqlalchemy as sa
 from marketplace.catalog import services
 from marketplace.catalog.models import Product
 from tests.conftest import csrf_token
+from tests.factories import variant_rows
 
 FORM = {"title": "Kemeja Batik Cap Durian", "category": "clothing", "technique": "cap", "motif": "Durian",
-        "price": "285000", "variants": "M, 4\nL, 2", "weight_g": "250", "description": "", "material": "",
-        "dye": ""}
+        "price": "285000", **variant_rows(("M", 4), ("L", 2)), "weight_g": "250", "description": "",
+        "material": "", "dye": ""}
 
 
 def test_artisan_lists_a_product_and_edits_price_stock_and_status(artisan_client, client, db):
@@ -24,7 +25,7 @@ def test_artisan_lists_a_product_and_edits_price_stock_and_status(artisan_client
     assert "Kemeja Batik Cap Durian" in page
     m, l = product.variants
     artisan_client.post(f"/dashboard/products/{product.id}/quick", data={
-        "csrf_token": csrf_token(artisan_client, "/dashboard/products"), "price": "300000",
+        "csrf_token": csrf_token(artisan_client, "/dashboard/products"), "price": "300.000",
         f"stock-{m.id}": "0", f"stock-{l.id}": "5", "status": "archived"})
     db.session.expire_all()
     product = db.session.get(Product, product.id)
@@ -43,8 +44,15 @@ def test_bad_product_form_shows_errors_and_writes_nothing(artisan_client, db):
     assert 'id="title-error"' in empty.get_data(as_text=True)
     unknown = artisan_client.post("/dashboard/products/new", data={**FORM, "technique": "sablon", "csrf_token": token})
     assert 'id="technique-error"' in unknown.get_data(as_text=True)
-    bad_stock = artisan_client.post("/dashboard/products/new", data={**FORM, "variants": "M, banyak", "csrf_token": token})
-    assert 'id="variants-error"' in bad_stock.get_data(as_text=True)
+    bad_stock = artisan_client.post("/dashboard/products/new",
+                                    data={**FORM, **variant_rows(("M", "banyak")), "csrf_token": token})
+    assert 'id="variants-0-stock-error"' in bad_stock.get_data(as_text=True)
+    nameless = artisan_client.post("/dashboard/products/new",
+                                   data={**FORM, **variant_rows(("M", 4), ("", 3)), "csrf_token": token})
+    assert 'id="variants-1-name-error"' in nameless.get_data(as_text=True)
+    none = artisan_client.post("/dashboard/products/new",
+                               data={**FORM, **variant_rows(("", ""), ("", "")), "csrf_token": token})
+    assert 'id="variants-error"' in none.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Product)) == 0
 
 
