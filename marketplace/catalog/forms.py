@@ -129,10 +129,12 @@ class ProductForm(FlaskForm):
             "dye": product.dye or "", "status": product.status, "variants": rows,
         }
 
-    def add_blank_variant_rows(self) -> None:
-        for _ in range(BLANK_VARIANT_ROWS):
-            if len(self.variants.entries) < self.variants.max_entries:
-                self.variants.append_entry()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted():  # a form sent back keeps exactly the rows that were sent
+            for _ in range(BLANK_VARIANT_ROWS):
+                if len(self.variants.entries) < self.variants.max_entries:
+                    self.variants.append_entry()
 
     def variant_specs(self) -> list[dict]:
         """The filled rows as service specs (a kept row carries its variant id: orders refer to it).

@@ -170,8 +170,6 @@ def my_products():
 @roles_required(Role.ARTISAN.value)
 def product_new():
     form = NewProductForm(data={"variants": [{"name": _("One size"), "stock": 1}]})
-    if not form.is_submitted():
-        form.add_blank_variant_rows()
     if form.validate_on_submit():
         variants = form.variant_specs()
         if variants:
@@ -198,8 +196,6 @@ def product_new():
 def product_edit(product_id: int):
     product = services.owned_product(current_user, product_id)
     form = ProductForm(data=ProductForm.values_of(product))
-    if not form.is_submitted():
-        form.add_blank_variant_rows()
     if form.validate_on_submit():
         variants = form.variant_specs()
         if variants:
