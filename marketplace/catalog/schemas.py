@@ -161,6 +161,9 @@ class ShopIn(ma.Schema):
 
 class ShopOut(ShopRef):
     story = ma.fields.String(required=True)
+    photo_url = ma.fields.Function(
+        lambda shop: media_url(shop.photo_key, external=True) if shop.photo_key else None,
+        allow_none=True, metadata={"type": "string", "nullable": True})
     badges = ma.fields.List(ma.fields.Nested(BadgeOut), dump_default=list)
 
 

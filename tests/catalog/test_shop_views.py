@@ -35,6 +35,7 @@ def test_artisan_opens_a_shop_with_a_photo_that_buyers_see(artisan_client, clien
     assert f'<meta property="og:image" content="http://localhost{photo_path}">' in page
     served = client.get(photo_path)
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    assert client.get("/api/v1/shops/batik-nurul").get_json()["photo_url"] == f"http://localhost{photo_path}"
 
 
 def test_a_new_photo_replaces_the_old_one_and_its_file(artisan_client, uploads, db):
