@@ -181,6 +181,7 @@ class ChosenPhotos:
 
 
 class NewProductForm(ChosenPhotos, ProductForm):
+    status = SelectField(_l("Status"), choices=select_choices(STATUS_CHOICES[:2]), default="active")  # not archived
     photos = MultipleFileField(
         _l("Photos"), render_kw={"accept": "image/jpeg,image/png,image/webp"},
         description=_l("Up to 8 photos (JPEG, PNG or WebP, 8 MB each). The first one is the cover."),
