@@ -6,7 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from marketplace.accounts.models import utcnow
 from marketplace.extensions import db
@@ -83,6 +83,11 @@ TECHNIQUE_FILTER_LABELS = {
 }
 
 
+def motif_key(motif: str | None) -> str:
+    """A motif name as the motif filter matches it: "Mega  Mendung " finds "mega mendung"."""
+    return " ".join((motif or "").split()).casefold()[:80]
+
+
 class Product(db.Model):
     __tablename__ = "products"
 
@@ -93,7 +98,9 @@ class Product(db.Model):
     description: Mapped[str] = mapped_column(sa.Text, default="")
     category: Mapped[str] = mapped_column(sa.String(16))
     technique: Mapped[str] = mapped_column(sa.String(16))
-    motif: Mapped[str] = mapped_column(sa.String(80), default="", index=True)
+    motif: Mapped[str] = mapped_column(sa.String(80), default="")
+    # The motif as the catalogue's motif filter compares it (see motif_key); kept by _keep_motif_key.
+    motif_key: Mapped[str] = mapped_column(sa.String(80), default="", server_default="")
     motif_story: Mapped[str] = mapped_column(sa.Text, default="")
     material: Mapped[str] = mapped_column(sa.String(80), default="")
     dye: Mapped[str | None] = mapped_column(sa.String(16))
@@ -132,7 +139,13 @@ class Product(db.Model):
         sa.Index("ix_products_catalogue", "status", "shop_id", "category", "technique", "price"),
         sa.Index("ix_products_status_category", "status", "category"),
         sa.Index("ix_products_status_technique", "status", "technique"),
+        sa.Index("ix_products_motif_key", "motif_key", "status"),
     )
+
+    @validates("motif")
+    def _keep_motif_key(self, _key, value):
+        self.motif_key = motif_key(value)
+        return value
 
     @property
     def is_batik(self) -> bool:

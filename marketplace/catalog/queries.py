@@ -6,7 +6,9 @@ from sqlalchemy import orm
 
 from marketplace.catalog import search
 from marketplace.extensions import db
-from marketplace.catalog.models import BATIK_TECHNIQUES, KNOWN_MOTIFS, Product, ProductStatus, Shop, ShopStatus, Variant
+from marketplace.catalog.models import (
+    BATIK_TECHNIQUES, KNOWN_MOTIFS, Product, ProductStatus, Shop, ShopStatus, Variant, motif_key,
+)
 from marketplace.core.pagination import SortKey
 from marketplace.programs.models import Graduation, GraduationStatus, TrainingProgram
 
@@ -54,7 +56,7 @@ def products_filtered(*, q=None, category=None, technique=None, motif=None, prog
     elif technique:
         query = query.where(Product.technique == technique)
     if motif:
-        query = query.where(sa.func.lower(Product.motif) == motif.strip().lower())
+        query = query.where(Product.motif_key == motif_key(motif))
     if province:
         query = query.where(Shop.province == province)
     price = Product.price

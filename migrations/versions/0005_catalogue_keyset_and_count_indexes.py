@@ -12,7 +12,6 @@ Create Date: 2026-11-23 13:07:07.051336
 
 """
 from alembic import op
-import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.

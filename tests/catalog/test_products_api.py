@@ -78,6 +78,7 @@ def test_filters_and_sorts(client, seller, db):
     create(client, seller, title="Kemeja Cap Durian", category="clothing", technique="cap", motif="Durian",
            price=250_000)
     create(client, seller, title="Kain Printing Parang", technique="printing", motif="Parang", price=90_000)
+    create(client, seller, title="Selendang Mega Mendung", motif="Mega  Mendung ", price=300_000)
     create(client, seller, title="Syal Jumputan", category="accessory", technique="jumputan", motif="Jumputan",
            price=120_000, variants=[{"name": "Satu ukuran", "stock": 0}])
     create(client, seller, title="Draf Tersembunyi", status="draft")
@@ -87,14 +88,18 @@ def test_filters_and_sorts(client, seller, db):
         assert response.status_code == 200, response.get_json()
         return [p["title"] for p in response.get_json()["items"]]
 
-    assert set(titles("")) == {"Kain Tulis Kopi", "Kemeja Cap Durian", "Kain Printing Parang", "Syal Jumputan"}
+    assert set(titles("")) == {"Kain Tulis Kopi", "Kemeja Cap Durian", "Kain Printing Parang", "Syal Jumputan",
+                               "Selendang Mega Mendung"}
     assert "Kain Printing Parang" not in titles("technique=batik")
-    assert set(titles("technique=batik")) == {"Kain Tulis Kopi", "Kemeja Cap Durian", "Syal Jumputan"}
+    assert set(titles("technique=batik")) == {"Kain Tulis Kopi", "Kemeja Cap Durian", "Syal Jumputan",
+                                             "Selendang Mega Mendung"}
     assert titles("category=clothing") == ["Kemeja Cap Durian"]
     assert titles("motif=durian") == ["Kemeja Cap Durian"]
-    assert set(titles("min_price=100000&max_price=300000")) == {"Kemeja Cap Durian", "Syal Jumputan"}
+    assert titles("motif=%20MEGA%20mendung") == ["Selendang Mega Mendung"]  # spaces and case do not matter
+    assert set(titles("min_price=100000&max_price=299999")) == {"Kemeja Cap Durian", "Syal Jumputan"}
     assert "Syal Jumputan" not in titles("in_stock=true")
-    assert titles("sort=price_asc") == ["Kain Printing Parang", "Syal Jumputan", "Kemeja Cap Durian", "Kain Tulis Kopi"]
+    assert titles("sort=price_asc") == ["Kain Printing Parang", "Syal Jumputan", "Kemeja Cap Durian",
+                                        "Selendang Mega Mendung", "Kain Tulis Kopi"]
     assert titles("sort=price_desc")[0] == "Kain Tulis Kopi"
     assert titles("province=Sumatera%20Selatan") and titles("province=Bali") == []
     assert client.get("/api/v1/products?min_price=5&max_price=1").status_code == 422

@@ -212,12 +212,13 @@ def test_migration_0004_indexes_the_products_already_there(db):
         downgrade(revision="0003")
         owner = factories.make_artisan()
         shop = factories.make_shop(owner, name="Toko Lama")
+        row = dict(shop_id=shop.id, title="Batik Kéris Lama", slug="lama", description="", category="cloth",
+                   technique="tulis", motif="", motif_story="", material="", weight_g=100, price=1000,
+                   status="active", created_at=utcnow(), updated_at=utcnow())
+        # The products table as it was at 0003, not as the model describes it now.
+        products_0003 = sa.table("products", *(sa.column(name) for name in row))
         with db.engine.begin() as connection:
-            connection.execute(Product.__table__.insert().values(
-                shop_id=shop.id, title="Batik Kéris Lama", slug="lama", description="", category="cloth",
-                technique="tulis", motif="", motif_story="", material="", weight_g=100, price=1000,
-                status="active", created_at=utcnow(), updated_at=utcnow(),
-            ))
+            connection.execute(products_0003.insert().values(**row))
         db.session.remove()
     finally:
         upgrade()
