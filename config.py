@@ -58,6 +58,10 @@ class Config:
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
 
     UPLOAD_ROOT = os.environ.get("UPLOAD_ROOT", str(INSTANCE_DIR / "uploads"))
+    # Where public photos are served from once they live on S3-compatible storage behind a CDN;
+    # empty: this app's /media/ route.
+    MEDIA_BASE_URL = os.environ.get("MEDIA_BASE_URL") or None
+    PRODUCT_IMAGE_MAX_BYTES = int(os.environ.get("PRODUCT_IMAGE_MAX_BYTES", 8 * 1024 * 1024))
     CERTIFICATE_MAX_BYTES = int(os.environ.get("CERTIFICATE_MAX_BYTES", 5 * 1024 * 1024))
     ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", 1024 * 1024))
 

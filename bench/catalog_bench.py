@@ -10,7 +10,8 @@
 4. unless --no-http, serves the app with gunicorn and measures URLs with wrk (or, without
    wrk, a small Python load generator): page 1; page 300 as a buyer reaches it by following
    "Next" 299 times (the cursor of meta.next_cursor); page 300 by `?page=300` (OFFSET, kept
-   for old links and clients); and a search.
+   for old links and clients); a search; the filters motif + batik + price range; and the HTML
+   catalogue page.
 
 It prints figures and asserts nothing: timing goals are read, not tested.
 """
@@ -91,6 +92,8 @@ SHOP_NAMES = ["Sari", "Wong Kito", "Serasan", "Mahakam", "Lestari", "Tanjung", "
 
 
 def product_rows(n_products: int, shop_ids: list[int], rng: random.Random, start_id: int = 1):
+    from marketplace.catalog.models import motif_key
+
     techniques, weights = zip(*TECHNIQUES)
     now = datetime.now(timezone.utc)
     for i in range(n_products):
@@ -111,7 +114,7 @@ def product_rows(n_products: int, shop_ids: list[int], rng: random.Random, start
             "id": start_id + i, "shop_id": rng.choice(shop_ids), "title": title[:160],
             "slug": f"p{start_id + i}-{re.sub(r'[^a-z0-9]+', '-', title.lower())}"[:180],
             "description": description, "category": category, "technique": technique,
-            "motif": motif, "motif_story": "", "material": rng.choice(MATERIALS), "dye": dye,
+            "motif": motif, "motif_key": motif_key(motif), "motif_story": "", "material": rng.choice(MATERIALS), "dye": dye,
             "length_cm": rng.choice([None, 200, 210, 250]), "width_cm": rng.choice([None, 105, 115]),
             "weight_g": rng.randint(80, 600), "price": rng.randrange(75_000, 3_500_000, 5_000),
             "status": status, "created_at": created, "updated_at": created,
@@ -265,6 +268,8 @@ URLS = [
     ("page 300, by Next", None),  # found by following meta.next_cursor from page 1 (see next_pages)
     ("page 300, ?page=", "/api/v1/products?page=300&per_page=24"),
     ("search kawung", "/api/v1/products?q=kawung"),
+    ("filters: motif, batik, price", "/api/v1/products?motif=kawung&technique=batik&min_price=200000&max_price=900000"),
+    ("catalogue page (HTML)", "/?sort=newest"),
 ]
 DEEP_PAGE = 300
 
@@ -385,22 +390,25 @@ def measure_http(url: str, args) -> None:
         tool = "wrk" if shutil.which("wrk") and not args.python_load else "python"
         print(f"\nHTTP: gunicorn -w {args.workers}, {tool}, {args.connections} connections, "
               f"{args.duration} s per URL, X-Total-Count {total}")
-        print(f"{'url':<44}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
+        print(f"{'request':<32}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}")
         for label, path in URLS:
             if path is None:
                 started = time.perf_counter()
                 path = next_pages(base, URLS[0][1], DEEP_PAGE)
-                print(f"{'(followed Next ' + str(DEEP_PAGE - 1) + ' times in':<44}"
+                print(f"{'(followed Next ' + str(DEEP_PAGE - 1) + ' times in':<32}"
                       f"{time.perf_counter() - started:>8.1f} s)")
             with urllib.request.urlopen(base + path, timeout=30) as response:  # warm up; must be 200
-                body = json.load(response)
+                raw = response.read()
+            if path.startswith("/api/"):
+                shown = f"{len(json.loads(raw)['items'])} items"
+            else:
+                shown = f"{raw.count(b'product-card')} cards, {len(raw) // 1024} KB"
             if tool == "wrk":
                 result = run_wrk(base + path, args.duration, args.connections, args.threads)
             else:
                 result = run_python_load(base + path, args.duration, args.connections)
-            shown = path if len(path) <= 44 else f"{path[:30]}…(cursor p{DEEP_PAGE})"
-            print(f"{shown:<44}{result['rps']:>9.1f}{result['p50']:>9.2f}{result['p99']:>9.2f}"
-                  f"{result['errors']:>8}   {len(body.get('items', []))} items")
+            print(f"{label:<32}{result['rps']:>9.1f}{result['p50']:>9.2f}{result['p99']:>9.2f}"
+                  f"{result['errors']:>8}   {shown}   {path if len(path) <= 60 else path[:57] + '…'}")
     finally:
         stop(process)
 

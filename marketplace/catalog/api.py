@@ -144,5 +144,4 @@ class ProductImages(MethodView):
 @blp.response(204)
 def delete_image(product_id, image_id):
     """Delete a photo of your product"""
-    services.owned_product(api_user(), product_id)
-    images.delete_product_image(api_user(), image_id)
+    images.delete_product_image(api_user(), product_id, image_id)

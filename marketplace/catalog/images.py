@@ -32,7 +32,6 @@ from marketplace.core.uploads import open_image, read_capped, reencode_image
 from marketplace.extensions import db
 
 MAX_IMAGES_PER_PRODUCT = 8
-DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 DISPLAY_MAX_SIDE = 1600
 THUMB_MAX_SIDE = 400
 FOLDER = "products"
@@ -105,7 +104,7 @@ def prepare_image(data: bytes) -> PreparedImage:
 
 
 def max_upload_bytes() -> int:
-    return current_app.config.get("PRODUCT_IMAGE_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return current_app.config["PRODUCT_IMAGE_MAX_BYTES"]
 
 
 def prepare_upload(stream) -> PreparedImage:
@@ -214,15 +213,15 @@ def add_product_image(owner: User, product_id: int, stream) -> ProductImage:
     return add_product_images(owner, product_id, [stream])[0]
 
 
-def delete_product_image(owner: User, image_id: int) -> None:
-    """The shop's owner removes a photo; its files go once the deletion is committed.
+def delete_product_image(owner: User, product_id: int, image_id: int) -> None:
+    """The shop's owner removes a photo of one product; its files go once the deletion is committed.
 
-    Raises NotFound (no such photo on a product of the owner's shop).
+    Raises NotFound (no such photo on that product of the owner's shop).
     """
     image = db.session.scalar(
         sa.select(ProductImage).join(Product, ProductImage.product_id == Product.id)
         .join(Shop, Product.shop_id == Shop.id)
-        .where(ProductImage.id == image_id, Shop.owner_id == owner.id)
+        .where(ProductImage.id == image_id, Product.id == product_id, Shop.owner_id == owner.id)
     )
     if image is None:
         raise NotFound(_("Photo not found."))

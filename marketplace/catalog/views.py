@@ -245,8 +245,7 @@ def product_photo_move(product_id: int, image_id: int):
 @roles_required(Role.ARTISAN.value)
 def product_photo_delete(product_id: int, image_id: int):
     if ConfirmForm().validate_on_submit():
-        services.owned_product(current_user, product_id)
-        images.delete_product_image(current_user, image_id)
+        images.delete_product_image(current_user, product_id, image_id)
         flash(_("Photo deleted."), "success")
     return redirect(url_for("catalog.product_photos", product_id=product_id))
 

@@ -15,11 +15,7 @@ from PIL import ExifTags, Image
 
 from marketplace.catalog import images as image_services
 from marketplace.catalog.demo_images import MOTIFS, draw_batik
-from marketplace.catalog.images import (
-    add_product_image,
-    delete_product_image,
-    reorder_product_images,
-)
+from marketplace.catalog.images import add_product_image, delete_product_image, reorder_product_images
 from marketplace.catalog.models import Product, ProductImage, Variant
 from marketplace.core.errors import NotFound, ValidationFailed
 from marketplace.core.storage import storage
@@ -221,7 +217,7 @@ def test_another_user_cannot_touch_the_photos(uploads, seller, product):
         with pytest.raises(NotFound):
             add_product_image(intruder, product.id, picture())
         with pytest.raises(NotFound):
-            delete_product_image(intruder, image.id)
+            delete_product_image(intruder, product.id, image.id)
         with pytest.raises(NotFound):
             reorder_product_images(intruder, product.id, [image.id])
     with pytest.raises(NotFound):
@@ -235,14 +231,20 @@ def test_deleting_a_photo_removes_its_row_and_both_files(uploads, seller, produc
     gone = add_product_image(seller, product.id, picture())
     gone_id, gone_keys = gone.id, (gone.display_key, gone.thumb_key)
 
-    delete_product_image(seller, gone_id)
+    other = Product(shop=product.shop, title="Kain Lain", slug="kain-lain", category="cloth", technique="cap",
+                    weight_g=300, price=1, variants=[Variant(name="Satu ukuran", stock=1)])
+    database.session.add(other)
+    database.session.commit()
+    with pytest.raises(NotFound):  # the photo is not one of that product's
+        delete_product_image(seller, other.id, gone_id)
+    delete_product_image(seller, product.id, gone_id)
 
     assert photo_ids(product.id) == [kept.id]
     assert not any(storage().exists(key) for key in gone_keys)
     assert storage().exists(kept.display_key) and storage().exists(kept.thumb_key)
     assert len(stored_files(uploads)) == 2
     with pytest.raises(NotFound):
-        delete_product_image(seller, gone_id)
+        delete_product_image(seller, product.id, gone_id)
 
 
 def test_reordering_puts_the_photos_in_the_given_order(uploads, seller, product):
