@@ -1,15 +1,15 @@
 """HTML forms for accounts. Shape only; rules such as a free email live in services."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField, StringField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from marketplace.core.forms import CantingForm
 from marketplace.accounts.services import MIN_PASSWORD_LENGTH
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CantingForm):
     # No Email() shape check: operators and seed-demo create accounts such as
     # admin@canting.test, which email_validator rejects as a special-use domain.
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
@@ -18,7 +18,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(CantingForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(
@@ -39,7 +39,7 @@ class RegistrationForm(FlaskForm):
     )
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(CantingForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=128)]
@@ -50,11 +50,11 @@ class PasswordChangeForm(FlaskForm):
     )
 
 
-class PasswordResetRequestForm(FlaskForm):
+class PasswordResetRequestForm(CantingForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])  # as LoginForm
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(CantingForm):
     password = PasswordField(
         _l("New password"), validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=128)]
     )
@@ -64,23 +64,23 @@ class PasswordResetForm(FlaskForm):
     )
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(CantingForm):
     name = StringField(_l("Token name"), validators=[Length(max=80)],
                        description=_l("For example: the name of the script that uses it."))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CantingForm):
     """An empty form: a button that POSTs with a CSRF token (sign out, revoke)."""
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(CantingForm):
     # SelectChoice, not tuples: WTForms 3.3 deprecates tuple choices (a warning is an error in tests).
     locale = SelectField(_l("Language"), choices=[SelectChoice("id", "Bahasa Indonesia"),
                                                   SelectChoice("en", "English")])
     next = HiddenField()
 
 
-class OfficerForm(FlaskForm):
+class OfficerForm(CantingForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     organization = SelectField(_l("Organization"), validators=[DataRequired()])

@@ -2,7 +2,6 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     FieldList, Form, FormField, HiddenField, IntegerField, MultipleFileField, SelectField, StringField,
@@ -12,11 +11,11 @@ from wtforms.widgets import TextInput
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from marketplace.catalog.models import CATEGORY_LABELS, TECHNIQUE_FILTER_LABELS
-from marketplace.core.forms import select_choices
+from marketplace.core.forms import BabelMeta, CantingForm, select_choices
 from marketplace.core.regions import PROVINCES
 
 
-class ShopForm(FlaskForm):
+class ShopForm(CantingForm):
     name = StringField(_l("Shop name"), validators=[DataRequired(), Length(min=2, max=120)])
     slug = StringField(
         _l("Shop address"),
@@ -36,7 +35,7 @@ class ShopForm(FlaskForm):
                                   description=_l("The town or post office your parcels leave from."))
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(CantingForm):
     shop_id = HiddenField(validators=[DataRequired(), Regexp(r"^[0-9]{1,9}$")])
     action = HiddenField()  # "suspend" or "reinstate"
     reason = StringField(_l("Reason"), validators=[Length(max=2000)])
@@ -69,6 +68,9 @@ class RupiahField(IntegerField):
 class VariantRow(Form):
     """One size or variant of a product. A row whose name is left empty is not kept."""
 
+    class Meta(BabelMeta):
+        pass
+
     variant_id = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
     name = StringField(_l("Size or variant"), validators=[Optional(), Length(max=80)])
     stock = IntegerField(_l("Stock"), validators=[Optional(), NumberRange(min=0, max=1_000_000)],
@@ -83,7 +85,7 @@ BLANK_VARIANT_ROWS = 2  # room for new sizes without JavaScript
 STATUS_CHOICES = [("active", _l("On sale")), ("draft", _l("Draft")), ("archived", _l("Archived"))]
 
 
-class ProductForm(FlaskForm):
+class ProductForm(CantingForm):
     """The phone-friendly listing form, for a new product and for editing one.
 
     Rules (owner, prices, variants, photos) are checked in services; this form turns text
@@ -188,6 +190,6 @@ class NewProductForm(ChosenPhotos, ProductForm):
     )
 
 
-class PhotoUploadForm(ChosenPhotos, FlaskForm):
+class PhotoUploadForm(ChosenPhotos, CantingForm):
     photos = MultipleFileField(_l("Add photos"), render_kw={"accept": "image/jpeg,image/png,image/webp"},
                                description=_l("JPEG, PNG or WebP, up to 8 MB each."))

@@ -1,7 +1,6 @@
 """Forms for organizations, programs, graduation claims and rosters. Shape only; the rules
 (whose program, which dates, duplicates) are checked in the services."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField,
@@ -10,12 +9,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace.core.forms import select_choices
+from marketplace.core.forms import CantingForm, select_choices
 from marketplace.core.regions import PROVINCES
 from marketplace.programs.models import ORGANIZATION_KIND_LABELS, PROGRAM_KIND_LABELS, TECHNIQUE_LABELS
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(CantingForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(
         _l("Short name in addresses"),
@@ -33,7 +32,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ProgramForm(FlaskForm):
+class ProgramForm(CantingForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(min=3, max=255)])
     kind = SelectField(_l("Kind of program"), choices=select_choices(PROGRAM_KIND_LABELS))
     techniques = CheckboxListField(_l("Techniques taught"), choices=select_choices(TECHNIQUE_LABELS))
@@ -57,7 +56,7 @@ class ProgramForm(FlaskForm):
         return values
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(CantingForm):
     program = SelectField(_l("Training program"), validators=[DataRequired()])
     certificate_number = StringField(_l("Certificate number"), validators=[DataRequired(), Length(max=80)])
     graduated_on = DateField(_l("Graduation date"), validators=[DataRequired()])
@@ -67,20 +66,20 @@ class ClaimForm(FlaskForm):
     )
 
 
-class RedeemForm(FlaskForm):
+class RedeemForm(CantingForm):
     code = StringField(_l("Invitation code"), validators=[DataRequired(), Length(max=20)],
                        description=_l("The code your program's officer gave you, like ABCD-2345."))
 
 
-class VisibilityForm(FlaskForm):
+class VisibilityForm(CantingForm):
     public = HiddenField()  # "1" shows the badge, "0" hides it
 
 
-class RejectForm(FlaskForm):
+class RejectForm(CantingForm):
     reason = TextAreaField(_l("Reason for the artisan"), validators=[DataRequired(), Length(max=2000)])
 
 
-class RosterForm(FlaskForm):
+class RosterForm(CantingForm):
     roster = FileField(_l("Roster (CSV)"), validators=[FileRequired()],
                        description=_l("Columns: name, email, phone, certificate_number, graduated_on. "
                                       "Each row needs an email or a phone number."))

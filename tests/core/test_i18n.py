@@ -103,3 +103,19 @@ def test_services_used_outside_a_request_fall_back_to_indonesian(app, db):
         services.create_user(email="o@x.test", roles=["officer"], password="long enough 1")
     assert raised.value.field == "organization"
     assert raised.value.message != "An officer must belong to an organization."  # Indonesian
+
+
+def test_form_errors_from_wtforms_itself_are_in_the_visitors_language(client, artisan_client):
+    """WTForms ships no Indonesian; its messages come from our catalogue."""
+    token = csrf_token(client, "/login")
+    indonesian = client.post("/login", data={"email": "", "password": "", "csrf_token": token})
+    assert "Kolom ini wajib diisi." in indonesian.get_data(as_text=True)
+
+    form = {"csrf_token": csrf_token(artisan_client, "/dashboard/shop"), "name": "Batik Nurul",
+            "city": "Kota Palembang", "province": "Sumatera Selatan", "shipping_origin": "x" * 300}
+    too_long = artisan_client.post("/dashboard/shop", data=form).get_data(as_text=True)
+    assert "Isian maksimal 255 karakter." in too_long  # a plural message (Length)
+
+    use_language(client, "en")
+    english = client.post("/login", data={"email": "", "password": "", "csrf_token": csrf_token(client, "/login")})
+    assert "This field is required." in english.get_data(as_text=True)
