@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import sys
 
+from browser import launch, sign_in
 from playwright.sync_api import sync_playwright
 
 
 def audit(base: str, axe_js: str, paths: list[str], login: tuple[str, str] | None) -> int:
     serious = 0
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
-                                    args=["--no-sandbox", "--disable-background-networking"])
+        browser = launch(p)
         page = browser.new_page(viewport={"width": 390, "height": 844}, bypass_csp=True)
         if login:
-            page.goto(base + "/login")
-            page.fill("#email", login[0])
-            page.fill("#password", login[1])
-            page.click("main form button[type=submit]")
+            sign_in(page, base, *login)
         for path in paths:
             page.goto(base + path)
             page.add_script_tag(path=axe_js)

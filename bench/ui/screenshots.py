@@ -10,27 +10,20 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from browser import launch, sign_in
 from playwright.sync_api import sync_playwright
-
-CHROMIUM = "/usr/bin/chromium"
-
 
 def capture(base: str, out_dir: Path, paths: list[str], login: tuple[str, str] | None = None) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
+        browser = launch(p)
         for lang in ("id", "en"):
             page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=1)
             page.goto(base + "/")
             page.click(f".lang-switch button[value={lang}]")
             if login:
-                page.goto(base + "/login")
-                page.fill("#email", login[0])
-                page.fill("#password", login[1])
-                page.click("main form button[type=submit]")
+                sign_in(page, base, *login)
             for path in paths:
                 page.goto(base + path)
                 name = (path.strip("/").replace("/", "_") or "home") + f"_{lang}.png"

@@ -68,8 +68,7 @@ class RupiahField(IntegerField):
 class VariantRow(Form):
     """One size or variant of a product. A row whose name is left empty is not kept."""
 
-    class Meta(BabelMeta):
-        pass
+    Meta = BabelMeta
 
     variant_id = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
     name = StringField(_l("Size or variant"), validators=[Optional(), Length(max=80)])

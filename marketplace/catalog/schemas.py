@@ -9,7 +9,7 @@ from marketplace.catalog.models import CATEGORIES, DYES, TECHNIQUES
 from marketplace.catalog.queries import SORTS
 from marketplace.core.pagination import CursorError, PageMeta, PageQuery
 from marketplace.core.regions import PROVINCES
-from marketplace.programs.schemas import BadgeOut
+from marketplace.programs.schemas import BadgeOut, ShopRef
 
 MAX_PRICE = 1_000_000_000  # Rp 1 billion: far above any cloth, far below overflow
 
@@ -60,13 +60,6 @@ class ImageOut(ma.Schema):
                                        required=True, metadata={"type": "string"})
     width = ma.fields.Integer(required=True)
     height = ma.fields.Integer(required=True)
-
-
-class ShopRef(ma.Schema):
-    name = ma.fields.String(required=True)
-    slug = ma.fields.String(required=True)
-    city = ma.fields.String(required=True)
-    province = ma.fields.String(required=True)
 
 
 class ProductOut(ma.Schema):

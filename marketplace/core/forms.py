@@ -45,8 +45,7 @@ class BabelMeta:
 class CantingForm(FlaskForm):
     """Every form of ours: Flask-WTF's CSRF and file handling, WTForms' messages in Indonesian."""
 
-    class Meta(BabelMeta):
-        pass
+    Meta = BabelMeta
 
 
 def apply_form_errors(form, error: CantingError, aliases: dict[str, str] | None = None) -> None:

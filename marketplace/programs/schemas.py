@@ -18,7 +18,9 @@ class OrganizationOut(ma.Schema):
     province = ma.fields.String(required=True)
 
 
-class GraduateShopOut(ma.Schema):
+class ShopRef(ma.Schema):
+    """A shop as other answers mention it (a program's graduates, a product's shop)."""
+
     name = ma.fields.String(required=True)
     slug = ma.fields.String(required=True)
     city = ma.fields.String(required=True)
@@ -43,7 +45,7 @@ class ProgramOut(ma.Schema):
 
 
 class ProgramDetailOut(ProgramOut):
-    graduate_shops = ma.fields.List(ma.fields.Nested(GraduateShopOut), required=True)
+    graduate_shops = ma.fields.List(ma.fields.Nested(ShopRef), required=True)
 
 
 class ProgramQuery(PageQuery):
