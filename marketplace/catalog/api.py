@@ -12,11 +12,12 @@ from marketplace.catalog import images, listing, queries, services
 from marketplace.catalog.models import Shop
 from marketplace.catalog.schemas import (
     CursorPageMeta, ImageOrderIn, ImageUploadIn, ProductIn, ProductOut, ProductPatch, ProductQuery, ShopIn,
-    ShopOut,
+    ShopOut, ShopQuery,
 )
 from marketplace.core.errors import NotFound
 from marketplace.core.pagination import PageQuery, cursor_url, link_header, page_envelope, paginate
 from marketplace.extensions import db
+from marketplace.programs.models import TrainingProgram
 from marketplace.programs.queries import badges_by_artisan
 
 blp = Blueprint("catalog-api", __name__, url_prefix="/api/v1", description="Shops and products")
@@ -37,11 +38,17 @@ def product_out(product):
 
 @blp.route("/shops")
 class Shops(MethodView):
-    @blp.arguments(PageQuery, location="query")
+    @blp.arguments(ShopQuery, location="query")
     @blp.response(200, page_envelope(ShopOut, "ShopPage"))
     def get(self, args):
-        """Open shops, by name"""
-        body, headers = paginate(Shop.public().order_by(Shop.name), args["page"], args["per_page"])
+        """Open shops, by name; `program` lists the shops of that program's graduates who show it"""
+        query = Shop.public().order_by(Shop.name)
+        if args.get("program"):
+            program = db.session.scalar(TrainingProgram.by_slug(args["program"]))
+            if program is None:
+                raise NotFound(_("Program not found."))
+            query = queries.graduate_shops(program.id)
+        body, headers = paginate(query, args["page"], args["per_page"])
         with_badges(body["items"], lambda shop: shop.owner_id)
         return body, 200, headers
 

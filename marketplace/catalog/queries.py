@@ -11,6 +11,7 @@ from marketplace.catalog.models import (
 )
 from marketplace.core.pagination import SortKey
 from marketplace.programs.models import Graduation, GraduationStatus, TrainingProgram
+from marketplace.programs.queries import shown_graduations
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
 
@@ -89,6 +90,14 @@ def products_filtered(*, q=None, category=None, technique=None, motif=None, prog
     if order == RANK:
         return query.order_by(rank.desc(), Product.id.desc())
     return query.order_by(*(key.order() for key in SORT_KEYS[order]))
+
+
+def graduate_shops(program_id: int):
+    """Open shops whose owner graduated from the program and chose to show it, by name: the
+    programs' own rule for what buyers may see (shown_graduations), applied to shops."""
+    shown = shown_graduations().where(Graduation.program_id == program_id)
+    return Shop.public().where(Shop.owner_id.in_(shown.with_only_columns(Graduation.artisan_id))) \
+        .order_by(Shop.name, Shop.id)
 
 
 def motif_suggestions(limit: int = 80) -> list[str]:

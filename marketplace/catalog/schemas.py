@@ -9,9 +9,18 @@ from marketplace.catalog.models import CATEGORIES, DYES, TECHNIQUES
 from marketplace.catalog.queries import SORTS
 from marketplace.core.pagination import CursorError, PageMeta, PageQuery
 from marketplace.core.regions import PROVINCES
-from marketplace.programs.schemas import BadgeOut, ShopRef
+from marketplace.programs.schemas import BadgeOut
 
 MAX_PRICE = 1_000_000_000  # Rp 1 billion: far above any cloth, far below overflow
+
+
+class ShopRef(ma.Schema):
+    """A shop as other answers mention it (a product's shop, a program's graduates)."""
+
+    name = ma.fields.String(required=True)
+    slug = ma.fields.String(required=True)
+    city = ma.fields.String(required=True)
+    province = ma.fields.String(required=True)
 
 
 class VariantIn(ma.Schema):
@@ -150,6 +159,12 @@ class ShopIn(ma.Schema):
     city = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=120))
     province = ma.fields.String(required=True, validate=ma.validate.OneOf(PROVINCES))
     shipping_origin = ma.fields.String(load_default="", validate=ma.validate.Length(max=255))
+
+
+class ShopQuery(PageQuery):
+    program = ma.fields.String(validate=ma.validate.Length(max=120), metadata={
+        "description": "Program slug: only shops whose owner graduated from it, verified, and "
+                       "chose to show it (the program's \"shop the graduates\" list)"})
 
 
 class ShopOut(ShopRef):

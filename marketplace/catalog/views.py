@@ -20,6 +20,7 @@ from marketplace.core.forms import apply_form_errors
 from marketplace.core.uploads import large_upload
 from marketplace.extensions import db
 from marketplace.programs import queries as program_queries
+from marketplace.programs.models import TrainingProgram
 
 bp = Blueprint("catalog", __name__)
 
@@ -107,6 +108,16 @@ def shop_detail(slug: str):
     ).all()
     return render_template("catalog/shop.html", shop=shop, badges=badges, products=products,
                            techniques=TECHNIQUE_FILTER_LABELS)
+
+
+@bp.route("/programs/<slug>/shops")
+def program_shops(slug: str):
+    """"Shop the graduates": the open shops of a program's graduates who chose to show it."""
+    program = db.session.scalar(TrainingProgram.by_slug(slug))
+    if program is None:
+        abort(404)
+    shops = db.session.scalars(queries.graduate_shops(program.id)).all()
+    return render_template("catalog/program_shops.html", program=program, shops=shops)
 
 
 @bp.route("/dashboard/shop", methods=["GET", "POST"])

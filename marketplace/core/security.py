@@ -1,9 +1,9 @@
-"""Security headers (Flask-Talisman) and safe redirects."""
+"""Security headers (Flask-Talisman), no caching of personal pages, and safe redirects."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, request
 
 from marketplace.extensions import talisman
 
@@ -21,6 +21,19 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": "'none'",
 }
 
+# Pages that show personal data (officers' graduate lists, claims and invitations, the admin's
+# access log, the artisan's dashboard and certificates, accounts): no copy is kept by the browser
+# or any proxy, so neither the back button on a shared computer nor a cache serves them again.
+NO_STORE_PREFIXES = (
+    "/officer/", "/admin/", "/dashboard/", "/account", "/organization", "/graduations/", "/password/",
+)
+
+
+def no_store_personal_pages(response):
+    if request.path.startswith(NO_STORE_PREFIXES):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
 
 def init_security_headers(app: Flask) -> None:
     talisman.init_app(
@@ -34,6 +47,7 @@ def init_security_headers(app: Flask) -> None:
         session_cookie_http_only=True,
         session_cookie_samesite="Lax",
     )
+    app.after_request(no_store_personal_pages)
 
 
 def is_safe_redirect(target: str | None) -> bool:

@@ -14,8 +14,8 @@ from marketplace.extensions import db
 from marketplace.programs import queries, rosters, services
 from marketplace.programs.models import Graduation, TrainingProgram
 from marketplace.programs.schemas import (
-    GraduationClaimIn, GraduationOut, GraduationPatch, InvitationOut, OrganizationOut,
-    ProgramDetailOut, ProgramIn, ProgramOut, ProgramPatch, ProgramQuery, RejectIn, RosterIn,
+    GraduationClaimIn, GraduationOut, GraduationPatch, OrganizationOut, ProgramIn, ProgramOut,
+    ProgramPatch, ProgramQuery, RejectIn, RosterImportOut, RosterIn,
 )
 
 blp = Blueprint("programs-api", __name__, url_prefix="/api/v1",
@@ -55,13 +55,12 @@ class Programs(MethodView):
 
 @blp.route("/programs/<slug>")
 class Program(MethodView):
-    @blp.response(200, ProgramDetailOut)
+    @blp.response(200, ProgramOut)
     def get(self, slug):
-        """One program with the shops of graduates who chose to be shown"""
+        """One program (the shops of its graduates who chose to be shown: `GET /shops?program=<slug>`)"""
         program = db.session.scalar(TrainingProgram.by_slug(slug))
         if program is None:
             raise NotFound(_("Program not found."))
-        program.graduate_shops = db.session.scalars(queries.graduate_shops(program.id)).all()
         return program
 
     @token_required(Role.OFFICER.value, Role.ADMIN.value)
@@ -69,7 +68,8 @@ class Program(MethodView):
     @blp.arguments(ProgramPatch)
     @blp.response(200, ProgramOut)
     def patch(self, data, slug):
-        """Edit a program of your organization"""
+        """Edit a program of your organization. Only an admin may change
+        `held_in_correctional_facility` (422 otherwise); every edit is audited."""
         data.pop("organization", None)
         return services.update_program(api_user(), slug, **data)
 
@@ -79,10 +79,15 @@ class Roster(MethodView):
     @token_required(Role.OFFICER.value, Role.ADMIN.value)
     @blp.doc(security=BEARER)
     @blp.arguments(RosterIn, location="files")
-    @blp.response(201, InvitationOut(many=True))
+    @blp.response(201, RosterImportOut)
     def post(self, files, slug):
-        """Import a CSV roster (name, email or phone, certificate_number, graduated_on): all rows or none"""
-        return rosters.import_roster(api_user(), slug, files["roster"].stream)
+        """Import a CSV roster (name, email or phone, certificate_number, graduated_on): all rows or none.
+
+        Answers with counts only, never the people read: their codes are on the program's
+        invitation page. A bad file answers 422 with the problems by row (`errors.roster`)."""
+        invitations = rosters.import_roster(api_user(), slug, files["roster"].stream)
+        return {"program": slug, "imported": len(invitations),
+                "emailed": sum(1 for invitation in invitations if invitation.email)}, 201
 
 
 @blp.route("/graduations")
@@ -121,8 +126,12 @@ class GraduationItem(MethodView):
     @blp.arguments(GraduationPatch)
     @blp.response(200, GraduationOut)
     def patch(self, data, graduation_id):
-        """Choose whether buyers see this graduation on your shop"""
-        return services.set_graduation_visibility(api_user(), graduation_id, public=data["public"])
+        """Choose whether buyers see this graduation on your shop. Showing one of a program held in
+        a correctional facility needs `confirm_correctional_facility_shown: true` (422 otherwise)"""
+        return services.set_graduation_visibility(
+            api_user(), graduation_id, public=data["public"],
+            confirm_correctional_facility_shown=data["confirm_correctional_facility_shown"],
+        )
 
     @token_required()
     @blp.doc(security=BEARER)

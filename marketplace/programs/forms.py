@@ -6,10 +6,10 @@ from wtforms import (
     BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField,
     StringField, TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace.core.forms import CantingForm, select_choices
+from marketplace.core.forms import BabelMeta, CantingForm, select_choices
 from marketplace.core.regions import PROVINCES
 from marketplace.programs.models import ORGANIZATION_KIND_LABELS, PROGRAM_KIND_LABELS, TECHNIQUE_LABELS
 
@@ -83,3 +83,29 @@ class RosterForm(CantingForm):
     roster = FileField(_l("Roster (CSV)"), validators=[FileRequired()],
                        description=_l("Columns: name, email, phone, certificate_number, graduated_on. "
                                       "Each row needs an email or a phone number."))
+
+
+class AccessLogFilterForm(CantingForm):
+    """The access log's filters: a GET form (no CSRF: it changes nothing), every field optional."""
+
+    class Meta(BabelMeta):
+        csrf = False
+
+    officer = SelectField(_l("Officer"), validators=[Optional()])
+    program = SelectField(_l("Program"), validators=[Optional()])
+    since = DateField(_l("From (day)"), validators=[Optional()])
+    until = DateField(_l("To (day)"), validators=[Optional()])
+
+    def validate_until(self, field):
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+
+
+class ConfirmShownForm(CantingForm):
+    """Showing a correctional-facility graduation on the shop: the artisan's explicit consent."""
+
+    understood = BooleanField(
+        _l("I understand that buyers will see this program, and the facility where it was held, "
+           "on my shop."),
+        validators=[DataRequired(message=_l("Tick the box to confirm, or go back."))],
+    )

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from marketplace.accounts.models import utcnow
 from marketplace.extensions import db
@@ -102,6 +102,11 @@ class TrainingProgram(db.Model):
     held_in_correctional_facility: Mapped[bool] = mapped_column(
         default=False, server_default=sa.false()
     )
+    # Set the first time the flag is on and never cleared: graduates of such a program keep the
+    # protection (logged officer views, private new claims) even if the flag is switched off later.
+    ever_held_in_correctional_facility: Mapped[bool] = mapped_column(
+        default=False, server_default=sa.false()
+    )
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     organization: Mapped[Organization] = relationship(back_populates="programs", lazy="joined")
@@ -125,6 +130,52 @@ class TrainingProgram(db.Model):
     @property
     def technique_labels(self):
         return [TECHNIQUE_LABELS.get(t, t) for t in self.techniques]
+
+    @validates("held_in_correctional_facility")
+    def _remember_correctional_facility(self, _key, value):
+        if value:
+            self.ever_held_in_correctional_facility = True
+        return value
+
+    @property
+    def is_sensitive(self) -> bool:
+        """Held in a correctional facility now or at any time before: its graduates' privacy
+        rules (access log, private by default) follow the program's history, not today's flag."""
+        return bool(self.held_in_correctional_facility or self.ever_held_in_correctional_facility)
+
+    @classmethod
+    def sensitive(cls):
+        """Programs whose graduates are protected (see is_sensitive), by title."""
+        return sa.select(cls).where(sa.or_(
+            cls.held_in_correctional_facility.is_(True), cls.ever_held_in_correctional_facility.is_(True)
+        )).order_by(cls.title, cls.id)
+
+
+class ProgramEdit(db.Model):
+    """One saved change to a program's facts (or its creation): who, when, and each changed field
+    as [old, new]. Written in the same transaction as the change; admins read it on the edit page."""
+
+    __tablename__ = "program_edits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("training_programs.id", ondelete="CASCADE"), index=True
+    )
+    editor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(sa.String(16))
+    changes: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+    program: Mapped[TrainingProgram] = relationship()
+    editor = relationship("User", lazy="joined")
+
+    __table_args__ = (
+        sa.CheckConstraint("action IN ('create', 'update')", name="action_known"),
+    )
+
+    @classmethod
+    def of_program(cls, program_id: int):
+        return sa.select(cls).where(cls.program_id == program_id).order_by(cls.created_at.desc(), cls.id.desc())
 
 
 class GraduationStatus(str, enum.Enum):
@@ -249,6 +300,9 @@ ACCESS_ACTION_LABELS = {
     "view_graduates": _l("Viewed the graduate list"),
     "view_claim": _l("Viewed a claim"),
     "view_certificate": _l("Opened a certificate"),
+    "import_roster": _l("Imported a roster"),
+    "view_invitations": _l("Viewed the invitation list"),
+    "decide_refused": _l("Tried to decide an already decided claim"),
     GraduationStatus.VERIFIED.value: _l("Verified a claim"),
     GraduationStatus.REJECTED.value: _l("Rejected a claim"),
 }

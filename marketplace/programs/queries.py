@@ -56,18 +56,3 @@ def badges_by_artisan(artisan_ids) -> dict[int, list[Graduation]]:
         badges[graduation.artisan_id].append(graduation)
     return badges
 
-
-def graduate_shops(program_id: int):
-    """Active shops whose owner graduated from the program and chose to show it."""
-    from marketplace.catalog.models import Shop
-
-    return (
-        Shop.public()
-        .join(Graduation, Graduation.artisan_id == Shop.owner_id)
-        .where(
-            Graduation.program_id == program_id,
-            Graduation.status == GraduationStatus.VERIFIED.value,
-            Graduation.public.is_(True),
-        )
-        .order_by(Shop.name)
-    )

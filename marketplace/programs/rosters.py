@@ -28,7 +28,7 @@ from marketplace.core.uploads import read_capped
 from marketplace.core.transaction import commit
 from marketplace.extensions import db
 from marketplace.programs.models import Graduation, GraduationStatus, Invitation
-from marketplace.programs.services import default_public, program_for_officer
+from marketplace.programs.services import default_public, log_access, program_for_officer
 
 MAX_ROWS = 2000
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read off paper
@@ -159,7 +159,8 @@ def _new_code() -> str:
 
 
 def import_roster(actor: User, program_slug: str, stream) -> list[Invitation]:
-    """Turn a CSV roster into invitations, all rows or none.
+    """Turn a CSV roster into invitations, all rows or none. For a correctional-facility program
+    the import is recorded in the access log, like a look at its graduate list.
 
     Raises NotFound (not the actor's program), RosterInvalid (every problem, by row).
     """
@@ -187,6 +188,7 @@ def import_roster(actor: User, program_slug: str, stream) -> list[Invitation]:
         Invitation(program=program, code=_new_code(), created_by=actor, **clean) for clean in cleaned
     ]
     db.session.add_all(invitations)
+    log_access(actor, program, "import_roster")
     commit()
     for invitation in invitations:
         if invitation.email:
@@ -199,8 +201,11 @@ def import_roster(actor: User, program_slug: str, stream) -> list[Invitation]:
 
 
 def invitations_of(actor: User, program_slug: str):
-    """The program and its invitations, newest first, for printing. Raises NotFound."""
+    """The program and its invitations, newest first, for printing (the look is logged for a
+    correctional-facility program). Raises NotFound."""
     program = program_for_officer(actor, program_slug)
+    log_access(actor, program, "view_invitations")
+    commit()
     invitations = db.session.scalars(
         sa.select(Invitation).filter_by(program_id=program.id).order_by(Invitation.created_at.desc(), Invitation.id)
     ).all()

@@ -18,15 +18,6 @@ class OrganizationOut(ma.Schema):
     province = ma.fields.String(required=True)
 
 
-class ShopRef(ma.Schema):
-    """A shop as other answers mention it (a program's graduates, a product's shop)."""
-
-    name = ma.fields.String(required=True)
-    slug = ma.fields.String(required=True)
-    city = ma.fields.String(required=True)
-    province = ma.fields.String(required=True)
-
-
 class ProgramOut(ma.Schema):
     slug = ma.fields.String(required=True)
     title = ma.fields.String(required=True)
@@ -42,10 +33,6 @@ class ProgramOut(ma.Schema):
     end_date = ma.fields.Date(required=True)
     participant_count = ma.fields.Integer(allow_none=True)
     held_in_correctional_facility = ma.fields.Boolean(required=True)
-
-
-class ProgramDetailOut(ProgramOut):
-    graduate_shops = ma.fields.List(ma.fields.Nested(ShopRef), required=True)
 
 
 class ProgramQuery(PageQuery):
@@ -95,6 +82,10 @@ class GraduationClaimIn(ma.Schema):
 
 class GraduationPatch(ma.Schema):
     public = ma.fields.Boolean(required=True)
+    confirm_correctional_facility_shown = ma.fields.Boolean(load_default=False, metadata={
+        "description": "Required (true) to show a graduation of a program held in a correctional "
+                       "facility: buyers will see the badge, and the program's page names the facility. "
+                       "Without it such a request answers 422. Hiding never needs it."})
 
 
 class RejectIn(ma.Schema):
@@ -132,12 +123,10 @@ class RosterIn(ma.Schema):
     roster = ma.fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
 
 
-class InvitationOut(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    code = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
-    email = ma.fields.String(allow_none=True)
-    phone = ma.fields.String(allow_none=True)
-    certificate_number = ma.fields.String(required=True)
-    graduated_on = ma.fields.Date(required=True)
-    used = ma.fields.Function(lambda i: i.is_used, metadata={"type": "boolean"})
+class RosterImportOut(ma.Schema):
+    """What a roster import did, in counts: the graduates' names, contacts and codes stay on the
+    program's invitation page (whose every view is logged for a correctional-facility program)."""
+
+    program = ma.fields.String(required=True, metadata={"description": "Program slug"})
+    imported = ma.fields.Integer(required=True, metadata={"description": "Invitations created"})
+    emailed = ma.fields.Integer(required=True, metadata={"description": "Invitations sent by email"})

@@ -23,12 +23,15 @@ from marketplace.core.transaction import commit
 from marketplace.extensions import db
 from marketplace.programs.models import (
     ORGANIZATION_KIND_LABELS, PROGRAM_KIND_LABELS, TECHNIQUE_LABELS, AccessLogEntry, Graduation,
-    GraduationStatus, Organization, TrainingProgram,
+    GraduationStatus, Organization, ProgramEdit, TrainingProgram,
 )
 
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
+
+
+CONFIRM_SHOWN_FIELD = "confirm_correctional_facility_shown"
 
 
 # --- organizations -------------------------------------------------------------------------
@@ -110,8 +113,22 @@ def _unique_program_slug(title: str, year: int) -> str:
     return slug
 
 
+def _audit_value(value):
+    """A program fact as the edit audit stores it (JSON): dates in ISO 8601."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _record_edit(actor: User, program: TrainingProgram, action: str, changes: dict) -> None:
+    """Flushes (never commits) the audit row of a program's creation or edit."""
+    db.session.add(ProgramEdit(
+        program=program, editor=actor, action=action,
+        changes={field: [_audit_value(old), _audit_value(new)] for field, (old, new) in changes.items()},
+    ))
+
+
 def create_program(actor: User, *, organization_slug: str | None = None, **values) -> TrainingProgram:
     """An officer adds a program of their own organization; an admin names the organization.
+    The creation is audited (ProgramEdit) in the same transaction.
 
     Raises ValidationFailed, NotFound (unknown organization for an admin).
     """
@@ -132,27 +149,59 @@ def create_program(actor: User, *, organization_slug: str | None = None, **value
         **values,
     )
     db.session.add(program)
+    _record_edit(actor, program, "create", {field: (None, value) for field, value in values.items()})
     commit()
     return program
 
 
 def update_program(actor: User, slug: str, **values) -> TrainingProgram:
-    """Edit a program's facts. Raises NotFound (not theirs), ValidationFailed."""
+    """Edit a program's facts; every change is audited (ProgramEdit) in the same transaction.
+
+    Only an admin may change `held_in_correctional_facility`: an officer could otherwise switch it
+    off, let graduations go public by default, and switch it on again. Turning it on hides every
+    graduation of the program from buyers until each artisan opts in again.
+
+    Raises NotFound (not theirs), ValidationFailed (bad facts, or an officer changing the flag).
+    """
     program = program_for_officer(actor, slug)
     merged = {field: getattr(program, field) for field in PROGRAM_FIELDS}
     merged.update({k: v for k, v in values.items() if k in PROGRAM_FIELDS})
     merged = _normalized_program(merged)
+    flag = "held_in_correctional_facility"
+    if merged[flag] != program.held_in_correctional_facility and not actor.has_role(Role.ADMIN.value):
+        raise ValidationFailed(
+            _("Only an admin can change whether a program was held in a correctional facility."), field=flag
+        )
+    turned_on = merged[flag] and not program.held_in_correctional_facility
+    changes = {field: (getattr(program, field), value) for field, value in merged.items()
+               if getattr(program, field) != value}
     for field, value in merged.items():
         setattr(program, field, value)
+    if turned_on:
+        db.session.execute(
+            sa.update(Graduation).where(Graduation.program_id == program.id, Graduation.public.is_(True))
+            .values(public=False)
+        )
+    if changes:
+        _record_edit(actor, program, "update", changes)
     commit()
     return program
+
+
+def program_edits(actor: User, slug: str) -> list[ProgramEdit]:
+    """A program's audited creation and edits, newest first, for admins. Raises NotFound."""
+    program = program_for_officer(actor, slug)
+    if not actor.has_role(Role.ADMIN.value):
+        raise NotFound(_("Program not found."))
+    return db.session.scalars(ProgramEdit.of_program(program.id)).all()
 
 
 # --- graduation claims ---------------------------------------------------------------------
 
 def default_public(program: TrainingProgram) -> bool:
     # A correctional-facility program reveals a criminal record: private unless the artisan says so.
-    return not program.held_in_correctional_facility
+    # Its history counts, not today's flag: switching the flag off must not make new claims public.
+    return not program.is_sensitive
 
 
 def _check_graduation_date(program: TrainingProgram, graduated_on: date, field: str = "graduated_on"):
@@ -219,6 +268,10 @@ def _graduation_for_officer(actor: User, graduation_id: int) -> Graduation:
 def _decide(actor: User, graduation_id: int, status: str, reason: str | None) -> Graduation:
     graduation = _graduation_for_officer(actor, graduation_id)
     if not graduation.can_move_to(status):
+        # The officer still opened this graduate's record: log it, committed before the 409
+        # (the error handler answers without writing anything).
+        log_access(actor, graduation.program, "decide_refused", graduation)
+        commit()
         raise InvalidTransition(
             _("This claim was already decided (%(status)s).", status=graduation.status_label)
         )
@@ -226,7 +279,7 @@ def _decide(actor: User, graduation_id: int, status: str, reason: str | None) ->
     graduation.rejection_reason = reason
     graduation.decided_by = actor
     graduation.decided_at = utcnow()
-    _log_access(actor, graduation.program, status, graduation)
+    log_access(actor, graduation.program, status, graduation)
     commit()
     artisan = graduation.artisan
     send_mail(
@@ -263,9 +316,24 @@ def own_graduation(artisan: User, graduation_id: int) -> Graduation:
     return graduation
 
 
-def set_graduation_visibility(artisan: User, graduation_id: int, *, public: bool) -> Graduation:
-    """The artisan alone decides whether buyers see this program on their shop. Raises NotFound."""
+def set_graduation_visibility(artisan: User, graduation_id: int, *, public: bool,
+                              confirm_correctional_facility_shown: bool = False) -> Graduation:
+    """The artisan alone decides whether buyers see this program on their shop.
+
+    Showing a correctional-facility program's graduation tells buyers the artisan served a
+    sentence: it takes an explicit confirmation, after the artisan has seen what buyers will see.
+    Hiding is always one step.
+
+    Raises NotFound, ValidationFailed (showing such a graduation without the confirmation).
+    """
     graduation = own_graduation(artisan, graduation_id)
+    if public and not graduation.public and graduation.program.is_sensitive \
+            and not confirm_correctional_facility_shown:
+        raise ValidationFailed(
+            _("This program was held in a correctional facility: confirm that buyers may see it, "
+              "and the facility's name on the program page."),
+            field=CONFIRM_SHOWN_FIELD,
+        )
     graduation.public = bool(public)
     commit()
     return graduation
@@ -290,9 +358,10 @@ def withdraw_graduation(artisan: User, graduation_id: int) -> None:
 
 # --- what officers look at, and the access log ----------------------------------------------
 
-def _log_access(actor: User, program: TrainingProgram, action: str, graduation: Graduation | None = None):
-    """Flushes (never commits) an audit row when the program was held in a correctional facility."""
-    if program.held_in_correctional_facility:
+def log_access(actor: User, program: TrainingProgram, action: str, graduation: Graduation | None = None):
+    """Flushes (never commits) an audit row when the program is or ever was held in a
+    correctional facility."""
+    if program.is_sensitive:
         db.session.add(AccessLogEntry(officer=actor, program=program, action=action,
                                       graduation_id=graduation.id if graduation else None))
 
@@ -303,7 +372,7 @@ def view_program_graduates(actor: User, slug: str) -> tuple[TrainingProgram, lis
     Raises NotFound.
     """
     program = program_for_officer(actor, slug)
-    _log_access(actor, program, "view_graduates")
+    log_access(actor, program, "view_graduates")
     commit()
     graduates = db.session.scalars(
         sa.select(Graduation).filter_by(program_id=program.id)
@@ -324,7 +393,7 @@ def view_claims_queue(actor: User) -> list[Graduation]:
     sensitive = [
         {"officer_id": actor.id, "program_id": claim.program_id, "graduation_id": claim.id,
          "action": "view_claim", "created_at": utcnow()}
-        for claim in db.session.scalars(query).all() if claim.program.held_in_correctional_facility
+        for claim in db.session.scalars(query).all() if claim.program.is_sensitive
     ]
     if sensitive:  # one multi-row INSERT, however long the queue
         db.session.execute(sa.insert(AccessLogEntry), sensitive)
@@ -336,7 +405,7 @@ def view_claims_queue(actor: User) -> list[Graduation]:
 def view_claim(actor: User, graduation_id: int) -> Graduation:
     """One claim, for deciding it. Raises NotFound."""
     graduation = _graduation_for_officer(actor, graduation_id)
-    _log_access(actor, graduation.program, "view_claim", graduation)
+    log_access(actor, graduation.program, "view_claim", graduation)
     commit()
     return graduation
 
@@ -356,7 +425,7 @@ def read_certificate(actor: User, graduation_id: int) -> CertificateFile:
     if graduation.artisan_id != actor.id:
         if not can_manage_program(actor, graduation.program):
             raise NotFound(_("Certificate not found."))
-        _log_access(actor, graduation.program, "view_certificate", graduation)
+        log_access(actor, graduation.program, "view_certificate", graduation)
         commit()
     extension = graduation.certificate_key.rsplit(".", 1)[-1]
     return CertificateFile(
@@ -364,9 +433,3 @@ def read_certificate(actor: User, graduation_id: int) -> CertificateFile:
         f"certificate-{graduation.id}.{extension}",
     )
 
-
-def access_log(limit: int = 200) -> list[AccessLogEntry]:
-    return db.session.scalars(
-        sa.select(AccessLogEntry).order_by(AccessLogEntry.created_at.desc(), AccessLogEntry.id.desc())
-        .limit(limit)
-    ).all()

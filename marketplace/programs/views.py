@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint, Response, abort, flash, redirect, render_template, request, send_file, stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -13,10 +16,13 @@ from marketplace.accounts.models import Role
 from marketplace.accounts.policy import roles_required
 from marketplace.core.errors import CantingError, ValidationFailed
 from marketplace.core.forms import apply_form_errors, select_choices
+from marketplace.core.pagination import CursorError, cursor_url
 from marketplace.extensions import db
+from marketplace.programs import access_log as access_logs
 from marketplace.programs import queries, rosters, services
 from marketplace.programs.forms import (
-    ClaimForm, OrganizationForm, ProgramForm, RedeemForm, RejectForm, RosterForm, VisibilityForm,
+    AccessLogFilterForm, ClaimForm, ConfirmShownForm, OrganizationForm, ProgramForm, RedeemForm,
+    RejectForm, RosterForm, VisibilityForm,
 )
 from marketplace.programs.models import ACCESS_ACTION_LABELS, Graduation, TrainingProgram
 
@@ -37,8 +43,8 @@ def program_detail(slug: str):
     program = db.session.scalar(TrainingProgram.by_slug(slug))
     if program is None:
         abort(404)
-    shops = db.session.scalars(queries.graduate_shops(program.id)).all()
-    return render_template("programs/detail.html", program=program, shops=shops)
+    # The shops of its graduates are the catalogue's page (catalog.program_shops), linked from here.
+    return render_template("programs/detail.html", program=program)
 
 
 # --- the artisan's graduations -------------------------------------------------------------
@@ -97,15 +103,36 @@ def redeem_code():
 def set_visibility(graduation_id: int):
     form = VisibilityForm()
     if form.validate_on_submit():
-        graduation = services.set_graduation_visibility(
-            current_user, graduation_id, public=form.public.data == "1"
-        )
+        try:
+            graduation = services.set_graduation_visibility(
+                current_user, graduation_id, public=form.public.data == "1"
+            )
+        except ValidationFailed:
+            # A correctional-facility program: first show what buyers would see, then ask.
+            return redirect(url_for("programs.confirm_shown", graduation_id=graduation_id))
         if graduation.public:
             flash(_("Buyers can now see %(program)s on your shop once it is verified.",
                     program=graduation.program.title), "success")
         else:
             flash(_("%(program)s is hidden from buyers.", program=graduation.program.title), "info")
     return redirect(url_for("programs.my_graduations"))
+
+
+@bp.route("/dashboard/graduations/<int:graduation_id>/show", methods=["GET", "POST"])
+@roles_required(Role.ARTISAN.value)
+def confirm_shown(graduation_id: int):
+    graduation = services.own_graduation(current_user, graduation_id)
+    if graduation.public or not graduation.program.is_sensitive:
+        return redirect(url_for("programs.my_graduations"))
+    form = ConfirmShownForm()
+    if form.validate_on_submit():
+        services.set_graduation_visibility(current_user, graduation_id, public=True,
+                                           confirm_correctional_facility_shown=True)
+        flash(_("Buyers can now see %(program)s on your shop once it is verified.",
+                program=graduation.program.title), "success")
+        return redirect(url_for("programs.my_graduations"))
+    return render_template("programs/confirm_shown.html", graduation=graduation, program=graduation.program,
+                           form=form)
 
 
 @bp.route("/dashboard/graduations/<int:graduation_id>/withdraw", methods=["POST"])
@@ -121,10 +148,8 @@ def withdraw(graduation_id: int):
 @roles_required()
 def certificate(graduation_id: int):
     document = services.read_certificate(current_user, graduation_id)
-    response = send_file(io.BytesIO(document.data), mimetype=document.content_type,
-                         download_name=document.filename, as_attachment=False)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return send_file(io.BytesIO(document.data), mimetype=document.content_type,
+                     download_name=document.filename, as_attachment=False)
 
 
 # --- officers ------------------------------------------------------------------------------
@@ -188,6 +213,10 @@ def program_new():
 def program_edit(slug: str):
     program = services.program_for_officer(current_user, slug)
     form = ProgramForm(obj=program)
+    is_admin = current_user.has_role(Role.ADMIN.value)
+    if not is_admin:
+        # Only an admin changes the correctional-facility setting (see services.update_program).
+        del form.held_in_correctional_facility
     if request.method == "GET":
         form.partners.data = "\n".join(program.partners)
     if form.validate_on_submit():
@@ -198,7 +227,8 @@ def program_edit(slug: str):
         else:
             flash(_("Program saved."), "success")
             return redirect(url_for("programs.program_detail", slug=slug))
-    return render_template("programs/program_form.html", form=form, program=program)
+    edits = services.program_edits(current_user, slug) if is_admin else None
+    return render_template("programs/program_form.html", form=form, program=program, edits=edits)
 
 
 @bp.route("/officer/programs/<slug>/graduates")
@@ -255,8 +285,51 @@ def admin_organizations():
     return render_template("admin/organizations.html", form=form, organizations=organizations)
 
 
+def _access_log_filters() -> tuple[AccessLogFilterForm, access_logs.AccessLogFilters]:
+    """The filter form read from the query string, and the filters of its valid fields."""
+    form = AccessLogFilterForm(request.args)
+    form.officer.choices = select_choices([("", _("Every officer"))] + [
+        (str(user.id), f"{user.name} ({user.email})") for user in access_logs.officers_in_log()
+    ])
+    form.program.choices = select_choices([("", _("Every program"))] + [
+        (str(program.id), program.title) for program in access_logs.programs_in_log()
+    ])
+    form.validate()
+    def valid(field):
+        return field.data if field.data and not field.errors else None
+    officer, program = valid(form.officer), valid(form.program)
+    filters = access_logs.AccessLogFilters(
+        officer_id=int(officer) if officer else None, program_id=int(program) if program else None,
+        since=valid(form.since), until=valid(form.until),
+    )
+    return form, filters
+
+
 @bp.route("/admin/access-log")
 @roles_required(Role.ADMIN.value)
 def access_log():
-    return render_template("admin/access_log.html", entries=services.access_log(),
-                           access_actions=ACCESS_ACTION_LABELS)
+    form, filters = _access_log_filters()
+    position = None
+    if request.args.get("cursor"):
+        try:
+            position = access_logs.read_cursor(request.args["cursor"])
+        except CursorError:
+            position = None  # a link this server did not make: show the newest rows
+    page = access_logs.access_log_page(filters, position)
+    filter_args = {k: v for k, v in request.args.items() if k != "cursor" and v}
+    return render_template(
+        "admin/access_log.html", entries=page.entries, access_actions=ACCESS_ACTION_LABELS, form=form,
+        next_url=cursor_url("programs.access_log", page.next_cursor),
+        prev_url=cursor_url("programs.access_log", page.prev_cursor),
+        csv_url=url_for("programs.access_log_csv", **filter_args),
+    )
+
+
+@bp.route("/admin/access-log.csv")
+@roles_required(Role.ADMIN.value)
+def access_log_csv():
+    _form, filters = _access_log_filters()
+    return Response(
+        stream_with_context(access_logs.csv_lines(filters)), mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="canting-access-log.csv"'},
+    )

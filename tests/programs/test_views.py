@@ -150,7 +150,7 @@ def badge_links(html: str) -> list[tuple[str, str]]:
 
 
 def graduate_shops_section(html: str) -> str:
-    return html.split('id="graduates"', 1)[1]
+    return html.split('id="graduate', 1)[1]
 
 
 def png_bytes(size=(40, 30)) -> bytes:
@@ -216,12 +216,14 @@ def test_claim_verify_and_the_badge_shows_on_the_shop_and_the_program(
 
     assert badge_links(client.get("/shops/batik-sari").get_data(as_text=True)) == [
         (f"/programs/{PROGRAM_SLUG}", BADGE_ID)]
-    shops = graduate_shops_section(text_of(client.get(f"/programs/{PROGRAM_SLUG}")))
+    program_page = graduate_shops_section(text_of(client.get(f"/programs/{PROGRAM_SLUG}")))
+    assert f'href="/programs/{PROGRAM_SLUG}/shops"' in program_page
+    shops = text_of(client.get(f"/programs/{PROGRAM_SLUG}/shops"))
     assert '<a href="/shops/batik-sari">Batik Sari Jumputan</a>' in shops
     use_language(client, "en")
     assert badge_links(client.get("/shops/batik-sari").get_data(as_text=True)) == [
         (f"/programs/{PROGRAM_SLUG}", BADGE_EN)]
-    english = text_of(client.get(f"/programs/{PROGRAM_SLUG}"))
+    english = text_of(client.get(f"/programs/{PROGRAM_SLUG}/shops"))
     assert "Shop the graduates" in english
     assert "Batik Sari Jumputan" in graduate_shops_section(english)
 
@@ -244,7 +246,7 @@ def test_a_rejection_needs_a_reason_then_tells_the_artisan_why(db, client_for, c
     mine = text_of(client_for(artisan).get("/dashboard/graduations"))
     assert "Rejected" in mine and "Nomor sertifikat tidak terdaftar." in mine
     assert badge_links(client.get("/shops/batik-sari").get_data(as_text=True)) == []
-    assert "Batik Sari Jumputan" not in text_of(client.get(f"/programs/{PROGRAM_SLUG}"))
+    assert "Batik Sari Jumputan" not in text_of(client.get(f"/programs/{PROGRAM_SLUG}/shops"))
 
 
 def test_deciding_a_claim_twice_on_the_page_changes_nothing(db, client_for, artisan, officer, program, outbox):
@@ -311,7 +313,7 @@ def test_the_artisan_shows_and_hides_a_badge_with_the_visibility_form(db, client
     assert post_form(sari, path, {"public": "0"}, form_page="/dashboard/graduations").status_code == 302
     assert "Hidden from buyers." in text_of(sari.get("/dashboard/graduations"))
     assert badge_links(client.get("/shops/batik-sari").get_data(as_text=True)) == []
-    assert "Batik Sari Jumputan" not in text_of(client.get(f"/programs/{PROGRAM_SLUG}"))
+    assert "Batik Sari Jumputan" not in text_of(client.get(f"/programs/{PROGRAM_SLUG}/shops"))
     assert post_form(sari, path, {"public": "1"}, form_page="/dashboard/graduations").status_code == 302
     assert len(badge_links(client.get("/shops/batik-sari").get_data(as_text=True))) == 1
 
