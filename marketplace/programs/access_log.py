@@ -139,7 +139,7 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-CSV_HEADER = ("created_at_utc", "officer_email", "officer_name", "program", "program_title", "action",
+CSV_HEADER = ("id", "created_at_utc", "officer_email", "officer_name", "program", "program_title", "action",
               "action_label", "graduation_id")
 
 
@@ -165,7 +165,7 @@ def csv_lines(filters: AccessLogFilters) -> Iterator[str]:
         for entry in rows:
             officer = entry.officer
             yield line((
-                _utc(entry.created_at), officer.email if officer else "", officer.name if officer else "",
+                entry.id, _utc(entry.created_at), officer.email if officer else "", officer.name if officer else "",
                 entry.program.slug, entry.program.title, entry.action,
                 ACCESS_ACTION_LABELS.get(entry.action, entry.action), entry.graduation_id,
             ))

@@ -6,7 +6,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
-from marketplace.programs.models import Graduation, Invitation, TrainingProgram
+from marketplace.programs.models import AccessLogEntry, Graduation, Invitation, TrainingProgram
 from tests import factories
 
 CLAIM = {"program": "bimtek-jumputan-2021", "certificate_number": "DISPERIN/2021/017",
@@ -342,3 +342,54 @@ def test_the_organization_list(api, catalogue):
     assert response.headers["X-Total-Count"] == "2"
     second = api.get("/api/v1/organizations?per_page=1&page=2").get_json()
     assert [o["slug"] for o in second["items"]] == ["disperin-sumsel"]
+
+
+# --- issue 9: sensitive programs' rosters and refused decisions are logged; shops by program -------
+
+def access_actions(db) -> list[str]:
+    db.session.expire_all()
+    return list(db.session.scalars(sa.select(AccessLogEntry.action).order_by(AccessLogEntry.id)))
+
+
+def test_a_refused_decision_on_a_correctional_claim_answers_409_and_is_logged(api, db, artisan, officer,
+                                                                               prison_program):
+    graduation = factories.make_graduation(artisan, prison_program)
+    assert api.post(f"/api/v1/graduations/{graduation.id}/verify", user=officer).status_code == 200
+    again = api.post(f"/api/v1/graduations/{graduation.id}/reject", user=officer, json={"reason": "Oops"})
+    assert again.status_code == 409
+    assert "Terverifikasi" in again.get_json()["message"]  # the status it is in
+    assert access_actions(db) == ["verified", "decide_refused"]
+
+
+def test_a_correctional_roster_import_is_logged_and_answers_counts_only(api, db, officer, prison_program):
+    response = api.post(f"/api/v1/programs/{prison_program.slug}/roster", user=officer,
+                        data=roster_upload(ROSTER))
+    assert response.status_code == 201
+    assert response.get_json() == {"program": prison_program.slug, "imported": 2, "emailed": 1}
+    assert access_actions(db) == ["import_roster"]
+    schema = api.get("/api/v1/openapi.json").get_json()
+    post = schema["paths"]["/api/v1/programs/{slug}/roster"]["post"]
+    assert post["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].endswith("/RosterImportOut")
+    assert set(schema["components"]["schemas"]["RosterImportOut"]["properties"]) == {"program", "imported",
+                                                                                     "emailed"}
+
+
+def test_shops_of_an_unknown_program_are_404(api, client, db):
+    assert api.get("/api/v1/shops?program=no-such-program").status_code == 404
+    assert client.get("/programs/no-such-program/shops").status_code == 404
+
+
+def test_programs_know_no_shop():
+    """Boundary: catalog imports programs (badges), so programs may not import catalog."""
+    import ast
+    from pathlib import Path
+
+    import marketplace.programs
+
+    offenders = []
+    for path in Path(marketplace.programs.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            offenders += [f"{path.name}: {name}" for name in names if name.startswith("marketplace.catalog")]
+    assert offenders == []

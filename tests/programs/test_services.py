@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from PIL import Image
 
 from marketplace.core.errors import Conflict, NotFound, ValidationFailed
+from marketplace.extensions import db as _db
 from marketplace.programs import access_log, rosters, services
-from marketplace.programs.models import AccessLogEntry, Graduation, Invitation, TrainingProgram
+from marketplace.programs.models import AccessLogEntry, Graduation, Invitation, ProgramEdit, TrainingProgram
 from tests import factories
 
 GRADUATED = date(2021, 6, 5)
@@ -484,3 +485,173 @@ def test_a_code_for_a_program_already_on_the_account_is_refused_and_stays_unused
         rosters.redeem_invitation_code(artisan, invitation.code)
     db.session.expire_all()
     assert db.session.get(Invitation, invitation.id).used_at is None
+
+
+# --- the correctional-facility setting and the program edit audit (issue 9, finding 1) -----------
+
+def edits_of(db, program):
+    db.session.expire_all()
+    return [(e.editor_id, e.action, e.changes) for e in
+            db.session.scalars(sa.select(ProgramEdit).filter_by(program_id=program.id).order_by(ProgramEdit.id))]
+
+
+def test_program_creation_and_every_edit_are_audited_with_old_and_new_values(db, officer, organization):
+    program = services.create_program(officer, **PROGRAM)
+    [(editor, action, changes)] = edits_of(db, program)
+    assert (editor, action) == (officer.id, "create")
+    assert changes["title"] == [None, "Coaching Clinic Batik Tulis"]
+    assert changes["start_date"] == [None, "2022-03-01"]
+    assert changes["held_in_correctional_facility"] == [None, False]
+
+    services.update_program(officer, program.slug, participant_count=30, end_date=date(2022, 3, 3))
+    assert edits_of(db, program)[1] == (officer.id, "update", {
+        "participant_count": [25, 30], "end_date": ["2022-03-02", "2022-03-03"]})
+    services.update_program(officer, program.slug, participant_count=30)  # no change, nothing to audit
+    with pytest.raises(ValidationFailed):
+        services.update_program(officer, program.slug, participant_count=31, end_date=date(2020, 1, 1))
+    assert len(edits_of(db, program)) == 2
+    admin = factories.make_user(roles=["admin"])
+    assert [e.action for e in services.program_edits(admin, program.slug)] == ["update", "create"]
+    with pytest.raises(NotFound):  # the audit is the admins'
+        services.program_edits(officer, program.slug)
+
+
+def test_only_an_admin_changes_the_correctional_facility_setting(db, officer, program, prison_program):
+    for target, value in ((prison_program, False), (program, True)):
+        with pytest.raises(ValidationFailed) as error:
+            services.update_program(officer, target.slug, held_in_correctional_facility=value, title="Changed")
+        assert error.value.field == "held_in_correctional_facility"
+        db.session.expire_all()
+        assert (target.held_in_correctional_facility, target.title) == (not value, target.title)
+        assert edits_of(db, target) == []
+    admin = factories.make_user(roles=["admin"])
+    services.update_program(admin, program.slug, held_in_correctional_facility=True)
+    assert edits_of(db, program) == [(admin.id, "update", {"held_in_correctional_facility": [False, True]})]
+
+
+def test_turning_the_setting_on_hides_every_graduation_and_the_history_stays(db, artisan, organization):
+    admin = factories.make_user(roles=["admin"])
+    program = factories.make_program(organization)
+    shown = factories.make_graduation(artisan, program, status="verified", public=True)
+    claimed = factories.make_graduation(factories.make_artisan(), program, public=True)
+    assert program.is_sensitive is False
+    services.update_program(admin, program.slug, held_in_correctional_facility=True)
+    db.session.expire_all()
+    assert (shown.public, claimed.public) == (False, False)
+    assert program.ever_held_in_correctional_facility is True
+
+    services.update_program(admin, program.slug, held_in_correctional_facility=False)
+    db.session.expire_all()
+    assert (program.held_in_correctional_facility, program.is_sensitive) == (False, True)
+    later = claim(factories.make_artisan(), program, number="LATER-1")
+    assert later.public is False  # a new claim stays private by default
+    officer = factories.make_user(roles=["officer"], organization=organization)
+    services.view_program_graduates(officer, program.slug)
+    assert access_entries(db)[-1] == (officer.id, program.id, "view_graduates", None)
+
+
+def test_roster_imports_and_invitation_lists_of_a_correctional_program_are_logged(db, officer, program,
+                                                                                   prison_program):
+    rosters.import_roster(officer, program.slug, io.BytesIO(GOOD_ROSTER.encode()))
+    rosters.invitations_of(officer, program.slug)
+    assert access_entries(db) == []
+    rosters.import_roster(officer, prison_program.slug, io.BytesIO(GOOD_ROSTER.encode()))
+    rosters.invitations_of(officer, prison_program.slug)
+    o, p = officer.id, prison_program.id
+    assert access_entries(db) == [(o, p, "import_roster", None), (o, p, "view_invitations", None)]
+
+
+def test_a_decision_on_a_decided_claim_is_logged_and_still_refused(db, artisan, officer, program, prison_program):
+    graduation = claim(artisan, prison_program)
+    services.verify_graduation(officer, graduation.id)
+    with pytest.raises(services.InvalidTransition):
+        services.reject_graduation(officer, graduation.id, reason="Second thoughts")
+    db.session.rollback()  # what the request's teardown does after the 409
+    o, p, g = officer.id, prison_program.id, graduation.id
+    assert access_entries(db) == [(o, p, "verified", g), (o, p, "decide_refused", g)]
+    assert db.session.get(Graduation, g).status == "verified"
+    normal = claim(artisan, program)
+    services.verify_graduation(officer, normal.id)
+    with pytest.raises(services.InvalidTransition):
+        services.verify_graduation(officer, normal.id)
+    assert len(access_entries(db)) == 2  # other programs are not logged
+
+
+def test_showing_a_correctional_graduation_needs_the_artisans_confirmation(db, artisan, program, prison_program):
+    graduation = factories.make_graduation(artisan, prison_program, status="verified")
+    with pytest.raises(ValidationFailed) as error:
+        services.set_graduation_visibility(artisan, graduation.id, public=True)
+    assert error.value.field == "confirm_correctional_facility_shown"
+    db.session.expire_all()
+    assert graduation.public is False
+    services.set_graduation_visibility(artisan, graduation.id, public=True,
+                                       confirm_correctional_facility_shown=True)
+    assert services.set_graduation_visibility(artisan, graduation.id, public=False).public is False
+    normal = factories.make_graduation(artisan, program, status="verified", public=False)
+    assert services.set_graduation_visibility(artisan, normal.id, public=True).public is True
+
+
+# --- the access log: keyset pages, filters, CSV (finding 3) ---------------------------------------
+
+def log_rows(officer, program, n, start, step=timedelta(minutes=1)):
+    """N access-log rows, oldest first; every two share a time, so the id has to break ties."""
+    rows = [AccessLogEntry(officer_id=officer.id, program_id=program.id, action="view_graduates",
+                           created_at=start + step * (i // 2)) for i in range(n)]
+    _db.session.add_all(rows)
+    _db.session.commit()
+    return [row.id for row in rows]
+
+
+def test_the_access_log_pages_by_keyset_newest_first_without_overlap(db, officer, prison_program):
+    ids = log_rows(officer, prison_program, 2 * access_log.PER_PAGE + 7, datetime(2026, 3, 1, tzinfo=timezone.utc))
+    newest_first = sorted(ids, reverse=True)
+    filters = access_log.AccessLogFilters()
+    first = access_log.access_log_page(filters)
+    assert [e.id for e in first.entries] == newest_first[:access_log.PER_PAGE]
+    assert first.prev_cursor is None and first.next_cursor
+    # Rows logged while the admin reads do not shift the next page.
+    log_rows(officer, prison_program, 3, datetime(2026, 4, 1, tzinfo=timezone.utc))
+    second = access_log.access_log_page(filters, access_log.read_cursor(first.next_cursor))
+    assert [e.id for e in second.entries] == newest_first[access_log.PER_PAGE:2 * access_log.PER_PAGE]
+    third = access_log.access_log_page(filters, access_log.read_cursor(second.next_cursor))
+    assert [e.id for e in third.entries] == newest_first[2 * access_log.PER_PAGE:]
+    assert third.next_cursor is None
+    back = access_log.access_log_page(filters, access_log.read_cursor(third.prev_cursor))
+    assert [e.id for e in back.entries] == [e.id for e in second.entries]
+    for bad in ("", "not-a-cursor", "eyJ4IjoxfQ"):
+        with pytest.raises(access_log.CursorError):
+            access_log.read_cursor(bad)
+
+
+def test_the_access_log_filters_by_officer_program_and_days_in_jakarta(db, officer, organization, prison_program):
+    other_officer = factories.make_user(roles=["officer"], organization=organization)
+    other_program = factories.make_program(organization, held_in_correctional_facility=True)
+    # 2026-03-01 23:30 in Jakarta is 16:30 UTC the same day; 2026-03-02 00:30 Jakarta is 17:30 UTC.
+    mine = log_rows(officer, prison_program, 1, datetime(2026, 3, 1, 16, 30, tzinfo=timezone.utc))
+    next_day = log_rows(officer, prison_program, 1, datetime(2026, 3, 1, 17, 30, tzinfo=timezone.utc))
+    theirs = log_rows(other_officer, prison_program, 1, datetime(2026, 3, 1, 12, tzinfo=timezone.utc))
+    other = log_rows(officer, other_program, 1, datetime(2026, 3, 1, 12, tzinfo=timezone.utc))
+
+    def ids(**filters):
+        return sorted(e.id for e in access_log.access_log_page(access_log.AccessLogFilters(**filters)).entries)
+
+    assert ids() == sorted(mine + next_day + theirs + other)
+    assert ids(officer_id=other_officer.id) == theirs
+    assert ids(program_id=other_program.id) == other
+    assert ids(officer_id=officer.id, program_id=prison_program.id) == sorted(mine + next_day)
+    assert ids(since=date(2026, 3, 2)) == next_day
+    assert ids(until=date(2026, 3, 1)) == sorted(mine + theirs + other)
+    assert ids(since=date(2026, 3, 1), until=date(2026, 3, 1), officer_id=officer.id,
+               program_id=prison_program.id) == mine
+
+
+def test_the_access_log_csv_holds_every_filtered_row_in_batches(app, db, officer, prison_program, monkeypatch):
+    monkeypatch.setattr(access_log, "CSV_BATCH", 4)
+    ids = log_rows(officer, prison_program, 9, datetime(2026, 3, 1, tzinfo=timezone.utc))
+    with app.test_request_context():
+        lines = list(access_log.csv_lines(access_log.AccessLogFilters()))
+    assert lines[0].startswith("\ufeffid,created_at_utc,officer_email,")
+    assert [int(line.split(",")[0]) for line in lines[1:]] == sorted(ids, reverse=True)
+    assert lines[1] == (f"{max(ids)},2026-03-01T00:04:00+00:00,petugas@disperin.test,Petugas Disperin,"
+                        "pelatihan-batik-lapas-2021,Pelatihan Batik Lapas Perempuan Palembang,view_graduates,"
+                        "Melihat daftar lulusan,\r\n")

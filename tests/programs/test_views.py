@@ -6,7 +6,7 @@ import html as html_lib
 import io
 import random
 import re
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from marketplace.accounts.models import User
+from marketplace.core.storage import storage
 from marketplace.extensions import db as _db
 from marketplace.programs.models import AccessLogEntry, Graduation, Invitation, Organization, TrainingProgram
 from tests import factories
@@ -576,9 +577,10 @@ def test_officers_viewing_a_correctional_programs_graduates_are_logged(
 
 
 def test_the_access_log_is_for_admins_only(client, client_for, officer, artisan):
-    assert client.get("/admin/access-log").status_code == 302
-    for user in (officer, artisan):
-        assert client_for(user).get("/admin/access-log").status_code == 403
+    for path in ("/admin/access-log", "/admin/access-log.csv"):
+        assert client.get(path).status_code == 302
+        for user in (officer, artisan):
+            assert client_for(user).get(path).status_code == 403
 
 
 # --- program pages ---------------------------------------------------------------------------------
@@ -657,3 +659,107 @@ def test_claims_queue_and_access_log_cost_the_same_queries_for_2_or_8_claims(
     queue_large, log_large = cost(officer_browser, "/officer/claims"), cost(admin_browser, "/admin/access-log")
     assert queue_large == queue_small
     assert log_large == log_small, cost.last
+
+
+# --- the access log: pages, filters, CSV (issue 9, finding 3) ------------------------------------
+
+def access_rows(officer, program, n, start):
+    rows = [AccessLogEntry(officer_id=officer.id, program_id=program.id, action="view_claim",
+                           created_at=start + timedelta(seconds=i // 3)) for i in range(n)]
+    _db.session.add_all(rows)
+    _db.session.commit()
+    return [row.id for row in rows]
+
+
+def record_ids(html: str) -> list[int]:
+    """The log rows of a page, by id (each row's first cell is its time; ids are data-id)."""
+    return [int(i) for i in re.findall(r'<tr data-entry="(\d+)">', html)]
+
+
+def test_the_access_log_has_real_pages_filters_and_a_csv(db, admin_client, officer, organization, prison_program):
+    start = datetime(2026, 3, 1, 3, tzinfo=timezone.utc)
+    ids = access_rows(officer, prison_program, 60, start)
+    other_officer = factories.make_user(roles=["officer"], organization=organization, name="Budi",
+                                        email="budi@disperin.test")
+    theirs = access_rows(other_officer, prison_program, 2, start + timedelta(days=3))
+    use_language(admin_client, "en", "/admin/access-log")
+
+    first = text_of(admin_client.get("/admin/access-log"))
+    assert record_ids(first) == sorted(ids + theirs, reverse=True)[:50]
+    next_url = html_lib.unescape(re.search(r'<a rel="next" href="([^"]+)"', first).group(1))
+    second = text_of(admin_client.get(next_url))
+    assert record_ids(second) == sorted(ids + theirs, reverse=True)[50:]
+    assert not set(record_ids(first)) & set(record_ids(second))
+    assert 'rel="next"' not in second and 'rel="prev"' in second
+    for label in ('<label for="officer">Officer</label>', '<label for="program">Program</label>',
+                  '<label for="since">From (day)</label>', '<label for="until">To (day)</label>'):
+        assert label in first
+
+    assert record_ids(text_of(admin_client.get(f"/admin/access-log?officer={other_officer.id}"))) \
+        == sorted(theirs, reverse=True)
+    assert record_ids(text_of(admin_client.get("/admin/access-log?since=2026-03-02"))) == sorted(theirs, reverse=True)
+    assert record_ids(text_of(admin_client.get(
+        f"/admin/access-log?until=2026-03-01&program={prison_program.id}"))) == sorted(ids, reverse=True)[:50]
+    bad = text_of(admin_client.get("/admin/access-log?since=2026-03-05&until=2026-03-01&officer=999"))
+    assert "The last day cannot be before the first day." in bad and "Not a valid choice" in bad
+
+    response = admin_client.get(f"/admin/access-log.csv?officer={other_officer.id}")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    data = response.get_data()
+    assert data.startswith("\ufeff".encode())
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("id,created_at_utc,officer_email,officer_name,program,")
+    assert [int(line.split(",")[0]) for line in lines[1:]] == sorted(theirs, reverse=True)
+    assert all(",budi@disperin.test,Budi,pelatihan-batik-lapas-2021," in line for line in lines[1:])
+    assert "Viewed a claim" in lines[1]
+    assert len(admin_client.get("/admin/access-log.csv").get_data(as_text=True).splitlines()) == 63
+
+
+
+# --- no copies of personal pages in any cache (finding 12) ----------------------------------------
+
+def test_pages_with_personal_data_are_never_stored_by_caches(app, db, client_for, artisan, officer,
+                                                               prison_program, admin_client, client):
+    graduation = factories.make_graduation(artisan, prison_program)
+    graduation.certificate_key = storage().save(png_bytes(), folder="certificates", extension="png")
+    graduation.certificate_content_type = "image/png"
+    _db.session.commit()
+    sari, petugas = client_for(artisan), client_for(officer)
+    pages = [
+        (petugas, f"/officer/programs/{prison_program.slug}/graduates"),
+        (petugas, f"/officer/programs/{prison_program.slug}/invitations"),
+        (petugas, "/officer/claims"),
+        (petugas, f"/officer/claims/{graduation.id}"),
+        (petugas, f"/graduations/{graduation.id}/certificate"),
+        (petugas, f"/officer/programs/{prison_program.slug}/edit"),
+        (admin_client, "/admin/access-log"),
+        (admin_client, "/admin/access-log.csv"),
+        (sari, "/dashboard/graduations"),
+        (sari, f"/dashboard/graduations/{graduation.id}/show"),
+        (sari, f"/graduations/{graduation.id}/certificate"),
+        (sari, "/account"),
+    ]
+    for browser, path in pages:
+        response = browser.get(path)
+        assert response.status_code == 200, path
+        assert response.headers.get("Cache-Control") == "no-store", path
+    assert "no-store" not in client.get(f"/programs/{prison_program.slug}").headers.get("Cache-Control", "")
+
+
+# --- the program edit audit on the admin's edit page (finding 1) -----------------------------------
+
+def test_the_admin_sees_who_changed_what_on_the_edit_page(db, client_for, officer, make_user):
+    program = post_form(client_for(officer), "/officer/programs/new", NEW_PROGRAM_FORM)
+    slug = program.headers["Location"].rsplit("/", 1)[1]
+    petugas = client_for(officer)
+    edit = f"/officer/programs/{slug}/edit"
+    assert post_form(petugas, edit, {**NEW_PROGRAM_FORM, "participant_count": "30"}).status_code == 302
+    assert "Edit history" not in text_of(petugas.get(edit))  # officers edit; admins audit
+    admin = client_for(make_user(roles=["admin"], locale="en"))
+    page = text_of(admin.get(edit))
+    history = page.split('id="edit-history"', 1)[1]
+    assert "petugas@disperin.test" in history
+    assert "<code>participant_count</code>: 25 → 30" in history
+    assert 'name="held_in_correctional_facility"' in page  # the admin may change the setting
