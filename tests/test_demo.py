@@ -110,5 +110,5 @@ def test_demo_cipinang_graduates_one_opted_in_one_not(app, db, client):
     hidden = client.get("/shops/rahmat-batik-tulis").get_data(as_text=True)
     assert cipinang.title not in hidden
     assert "lapas" not in hidden.lower() and "pemasyarakatan" not in hidden.lower()
-    program_page = client.get("/programs/wub-ikm-batik-cipinang-2024").get_data(as_text=True)
+    program_page = client.get("/programs/wub-ikm-batik-cipinang-2024/shops").get_data(as_text=True)
     assert "Batik Sari" in program_page and "Rahmat Batik Tulis" not in program_page
