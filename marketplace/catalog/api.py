@@ -15,7 +15,7 @@ from marketplace.catalog.schemas import (
     ShopOut, ShopQuery,
 )
 from marketplace.core.errors import NotFound
-from marketplace.core.pagination import PageQuery, cursor_url, link_header, page_envelope, paginate
+from marketplace.core.pagination import cursor_url, link_header, page_envelope, paginate
 from marketplace.extensions import db
 from marketplace.programs.models import TrainingProgram
 from marketplace.programs.queries import badges_by_artisan

@@ -285,6 +285,11 @@ def admin_organizations():
     return render_template("admin/organizations.html", form=form, organizations=organizations)
 
 
+def _valid_data(field):
+    """A filter field's value, or None when it is empty or was not understood."""
+    return field.data if field.data and not field.errors else None
+
+
 def _access_log_filters() -> tuple[AccessLogFilterForm, access_logs.AccessLogFilters]:
     """The filter form read from the query string, and the filters of its valid fields."""
     form = AccessLogFilterForm(request.args)
@@ -294,13 +299,11 @@ def _access_log_filters() -> tuple[AccessLogFilterForm, access_logs.AccessLogFil
     form.program.choices = select_choices([("", _("Every program"))] + [
         (str(program.id), program.title) for program in access_logs.programs_in_log()
     ])
-    form.validate()
-    def valid(field):
-        return field.data if field.data and not field.errors else None
-    officer, program = valid(form.officer), valid(form.program)
+    form.validate()  # errors are shown beside their fields; the other filters still apply
+    officer, program = _valid_data(form.officer), _valid_data(form.program)
     filters = access_logs.AccessLogFilters(
         officer_id=int(officer) if officer else None, program_id=int(program) if program else None,
-        since=valid(form.since), until=valid(form.until),
+        since=_valid_data(form.since), until=_valid_data(form.until),
     )
     return form, filters
 
