@@ -38,3 +38,27 @@ def test_migrations_downgrade_to_nothing_and_upgrade_again(db):
         upgrade()
     assert {table.name for table in _db.metadata.sorted_tables} <= table_names()
     assert schema_diff() == []
+
+
+def test_migration_0007_remembers_programs_already_held_in_a_correctional_facility(db):
+    db.session.remove()
+    insert_program = sa.text(
+        "INSERT INTO training_programs (organization_id, slug, title, kind, partners, techniques, description,"
+        " venue, city, province, start_date, end_date, held_in_correctional_facility, created_at)"
+        " VALUES (:org, :slug, 'Pelatihan', 'bimtek', '[]', '[]', '', 'Lapas', 'Kota Palembang',"
+        " 'Sumatera Selatan', '2021-06-03', '2021-06-05', :held, '2021-06-01 00:00:00')")
+    try:
+        downgrade(revision="0006")
+        with _db.engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO organizations (name, slug, kind, province, created_at) VALUES"
+                " ('Dinas', 'dinas', 'government_office', 'Sumatera Selatan', '2021-01-01 00:00:00')"))
+            org = connection.scalar(sa.text("SELECT id FROM organizations WHERE slug = 'dinas'"))
+            connection.execute(insert_program, [{"org": org, "slug": "lapas", "held": True},
+                                                {"org": org, "slug": "umum", "held": False}])
+    finally:
+        upgrade()
+    with _db.engine.connect() as connection:
+        rows = connection.execute(sa.text(
+            "SELECT slug, ever_held_in_correctional_facility FROM training_programs ORDER BY slug")).all()
+    assert [(slug, bool(ever)) for slug, ever in rows] == [("lapas", True), ("umum", False)]
