@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -15,6 +15,7 @@ from marketplace.core.errors import CantingError, ValidationFailed
 from marketplace.core.forms import apply_form_errors, select_choices
 from marketplace.extensions import db
 from marketplace.programs import queries, rosters, services
+from marketplace.programs.limits import invitation_limits
 from marketplace.programs.forms import (
     ClaimForm, OrganizationForm, ProgramForm, RedeemForm, RejectForm, RosterForm, VisibilityForm,
 )
@@ -78,12 +79,14 @@ def my_graduations():
 
 @bp.route("/dashboard/graduations/redeem", methods=["POST"])
 @roles_required(Role.ARTISAN.value, Role.BUYER.value)
+@invitation_limits
 def redeem_code():
     form = RedeemForm()
     if form.validate_on_submit():
         try:
             graduation = rosters.redeem_invitation_code(current_user, form.code.data)
         except ValidationFailed as error:
+            g.invitation_code_failed = isinstance(error, rosters.InvitationCodeInvalid)
             flash(error.message, "error")
         else:
             flash(_("%(program)s is now on your account, verified.", program=graduation.program.title), "success")
