@@ -42,11 +42,8 @@ def configure_proxies_and_hosts(app: Flask) -> None:
     the public host (and any extra TRUSTED_HOSTS), so no link or redirect follows a forged Host."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from marketplace.core.urls import public_host
+    from marketplace.core.urls import public_host, refuse_untrusted_hosts
 
-    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
-    if proxies > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     if app.config.get("PRODUCTION"):
         host = public_host(app.config.get("PUBLIC_BASE_URL") or "")
         if not host:
@@ -55,6 +52,12 @@ def configure_proxies_and_hosts(app: Flask) -> None:
                 "e.g. https://canting.example; mailed links are built from it."
             )
         app.config["TRUSTED_HOSTS"] = [host, *app.config.get("EXTRA_TRUSTED_HOSTS", [])]
+        # Checked before Flask sees the request: an untrusted Host cannot even build the URLs
+        # that an error page needs.
+        app.wsgi_app = refuse_untrusted_hosts(app.wsgi_app, app.config["TRUSTED_HOSTS"])
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies > 0:  # outermost: the host check sees the forwarded host
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def register_extensions(app: Flask) -> None:

@@ -76,6 +76,7 @@ def deliver_mail(mail_id: int, *, now: datetime | None = None) -> bool:
         .where(OutboxMail.id == mail_id, OutboxMail.sent_at.is_(None),
                OutboxMail.next_attempt_at <= now, OutboxMail.attempts < MAX_ATTEMPTS)
         .values(next_attempt_at=now + LEASE)
+        .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
     if taken != 1:

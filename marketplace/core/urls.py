@@ -22,3 +22,21 @@ def external_url(endpoint: str, **values) -> str:
         base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https",
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+def refuse_untrusted_hosts(wsgi_app, trusted_hosts: list[str]):
+    """WSGI middleware: a plain 400 for a request whose Host is not one of TRUSTED_HOSTS."""
+    from werkzeug.exceptions import SecurityError
+    from werkzeug.sansio.utils import get_host
+    from werkzeug.wrappers import Response
+
+    def middleware(environ, start_response):
+        try:
+            get_host(environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST"),
+                     (environ.get("SERVER_NAME", ""), int(environ.get("SERVER_PORT") or 80)),
+                     trusted_hosts)
+        except SecurityError:
+            return Response("Unknown host.", status=400, mimetype="text/plain")(environ, start_response)
+        return wsgi_app(environ, start_response)
+
+    return middleware
