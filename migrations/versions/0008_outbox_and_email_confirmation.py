@@ -37,12 +37,13 @@ def upgrade():
     )
     op.create_index('ix_outbox_mails_pending', 'outbox_mails', ['sent_at', 'next_attempt_at'], unique=False)
 
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('is_email_confirmed', sa.Boolean(), server_default=sa.true(), nullable=False))
+    # Not batch mode: a default that is an expression makes batch mode recreate users on SQLite,
+    # which the foreign keys pointing at existing users refuse. ADD COLUMN works in place.
+    op.add_column('users', sa.Column('is_email_confirmed', sa.Boolean(), server_default=sa.true(), nullable=False))
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('is_email_confirmed')
+    # In place as well (SQLite 3.35+ drops a plain column without recreating the table).
+    op.drop_column('users', 'is_email_confirmed')
     op.drop_index('ix_outbox_mails_pending', table_name='outbox_mails')
     op.drop_table('outbox_mails')
