@@ -54,8 +54,23 @@ class Config:
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins for one account from one address; then a cap on one account from all
+    # addresses together, short enough that an attack never locks the owner out for long
+    # (docs/decisions.md, "Sign-in limits").
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT_ALL_ADDRESSES = os.environ.get(
+        "LOGIN_LIMIT_PER_ACCOUNT_ALL_ADDRESSES", "10 per minute"
+    )
     LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+    # Wrong invitation codes (at /register/invitation and /dashboard/graduations/redeem).
+    INVITATION_LIMIT_PER_ACCOUNT = os.environ.get("INVITATION_LIMIT_PER_ACCOUNT", "5 per hour")
+    INVITATION_LIMIT_PER_ADDRESS = os.environ.get("INVITATION_LIMIT_PER_ADDRESS", "10 per hour")
+    # Proxies in front of the app whose X-Forwarded-For/-Proto/-Host are believed; 0: none.
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+    # Where people reach the site: every link in a mail is built from it, never from the
+    # request's Host header. Production requires it and refuses other hosts.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    EXTRA_TRUSTED_HOSTS = [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
 
     UPLOAD_ROOT = os.environ.get("UPLOAD_ROOT", str(INSTANCE_DIR / "uploads"))
     # Where public photos are served from once they live on S3-compatible storage behind a CDN;
@@ -66,6 +81,13 @@ class Config:
     ROSTER_MAX_BYTES = int(os.environ.get("ROSTER_MAX_BYTES", 1024 * 1024))
 
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", 3600))
+    EMAIL_CONFIRM_MAX_AGE = int(os.environ.get("EMAIL_CONFIRM_MAX_AGE", 3 * 24 * 3600))
+
+    # Background jobs (Huey). Immediate: each job runs at once in the process that enqueues
+    # it, so development needs no worker; production runs `flask worker` beside gunicorn.
+    HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", True)
+    HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", str(INSTANCE_DIR / "huey.db"))
+    REDIS_URL = os.environ.get("REDIS_URL") or None
 
     # Mail: "file" writes .eml files to MAIL_FILE_PATH; "smtp" sends through MAIL_SERVER.
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
@@ -103,6 +125,9 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "locmem"
     PASSWORD_RESET_MAX_AGE = 3600
+    PUBLIC_BASE_URL = "http://localhost"
+    HUEY_IMMEDIATE = True
+    REDIS_URL = None
 
 
 class ProductionConfig(Config):
@@ -111,6 +136,8 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     FORCE_HTTPS = _bool("FORCE_HTTPS", False)
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+    HUEY_IMMEDIATE = _bool("HUEY_IMMEDIATE", False)
 
 
 CONFIGS = {

@@ -15,6 +15,7 @@ def create_app(config_name: str | None = None, overrides: dict | None = None) ->
     app.config.from_object(config_class(config_name))
     app.config.update(overrides or {})
     check_production_secrets(app)
+    configure_proxies_and_hosts(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -36,8 +37,32 @@ def check_production_secrets(app: Flask) -> None:
         )
 
 
+def configure_proxies_and_hosts(app: Flask) -> None:
+    """Believe X-Forwarded-* from the configured number of proxies; in production answer only
+    the public host (and any extra TRUSTED_HOSTS), so no link or redirect follows a forged Host."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from marketplace.core.urls import public_host, refuse_untrusted_hosts
+
+    if app.config.get("PRODUCTION"):
+        host = public_host(app.config.get("PUBLIC_BASE_URL") or "")
+        if not host:
+            raise RuntimeError(
+                "Refusing to start in production: set PUBLIC_BASE_URL to the address people use, "
+                "e.g. https://canting.example; mailed links are built from it."
+            )
+        app.config["TRUSTED_HOSTS"] = [host, *app.config.get("EXTRA_TRUSTED_HOSTS", [])]
+        # Checked before Flask sees the request: an untrusted Host cannot even build the URLs
+        # that an error page needs.
+        app.wsgi_app = refuse_untrusted_hosts(app.wsgi_app, app.config["TRUSTED_HOSTS"])
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies > 0:  # outermost: the host check sees the forwarded host
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+
 def register_extensions(app: Flask) -> None:
     from marketplace.core.i18n import register_template_helpers, select_locale
+    from marketplace.core.jobs import init_jobs
     from marketplace.core.security import init_security_headers
     from marketplace.core.uploads import widen_upload_limit
     from marketplace.extensions import api, babel, csrf, db, limiter, mail, migrate
@@ -50,6 +75,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     mail.init_app(app)
+    init_jobs(app)
     init_security_headers(app)
     api.init_app(app, spec_kwargs={"components": {}})
     api.spec.components.security_scheme(
@@ -62,6 +88,7 @@ def register_extensions(app: Flask) -> None:
 
 def import_models() -> None:
     """Every table must be on db.metadata before Alembic or create_all looks at it."""
+    import marketplace.core.models  # noqa: F401
     import marketplace.accounts.models  # noqa: F401
     import marketplace.catalog.models  # noqa: F401
     import marketplace.programs.models  # noqa: F401
@@ -106,6 +133,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.catalog.views import bp as catalog_bp
     from marketplace.core.views import bp as core_bp
     from marketplace.extensions import api, csrf
+    from marketplace.programs import account_views  # noqa: F401  (its routes join programs_bp)
     from marketplace.programs import api as programs_api
     from marketplace.programs.views import bp as programs_bp
 
@@ -128,11 +156,16 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from marketplace.accounts.cli import tokens_cli, users_cli
+    from marketplace.accounts.cli import tokens_cli
     from marketplace.catalog.cli import catalog_cli
+    from marketplace.core.jobs import worker_command
+    from marketplace.core.mail import outbox_cli
     from marketplace.demo import seed_demo_command
+    from marketplace.programs.cli import users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(worker_command)
     app.cli.add_command(catalog_cli)
     app.cli.add_command(seed_demo_command)

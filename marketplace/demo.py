@@ -11,6 +11,7 @@ from datetime import date
 
 import click
 import sqlalchemy as sa
+from flask import current_app
 from flask.cli import with_appcontext
 
 from marketplace.accounts.models import User, utcnow
@@ -314,7 +315,14 @@ def seed_demo() -> dict[str, int]:
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command():
-    """Load demo organizations, programs and accounts (safe to run again)."""
+    """Load demo organizations, programs and accounts (safe to run again). Never in production."""
+    if current_app.config.get("PRODUCTION"):
+        # The demo accounts' password is published in the README: an admin with it would be
+        # anyone's admin.
+        raise click.ClickException(
+            "Refusing to load demo data in production (CANTING_CONFIG=production): the demo "
+            "accounts share a published password. Nothing was written."
+        )
     created = seed_demo()
     click.echo("Created: " + ", ".join(f"{n} {kind}" for kind, n in created.items()))
     click.echo("Cipinang graduates: sari@canting.test shows the program on her shop; "

@@ -118,7 +118,7 @@ def outbox(app, db):
 
 
 @pytest.fixture
-def make_app(app):
+def make_app(app, tmp_path_factory):
     """Build another app (e.g. production config, or one with a throwaway route).
 
     create_app() re-binds the shared extension objects (flask-smorest Api, Talisman,
@@ -126,14 +126,18 @@ def make_app(app):
     app behaves as before.
     """
     from marketplace import extensions
+    from marketplace.core import jobs
 
     shared = [extensions.api, extensions.talisman, extensions.limiter, extensions.login_manager,
-              extensions.mail, extensions.babel, extensions.csrf, extensions.migrate]
+              extensions.mail, extensions.babel, extensions.csrf, extensions.migrate, jobs.huey]
     saved = [(extension, dict(vars(extension))) for extension in shared]
+    saved_jobs_app = dict(jobs._bound)
     built = []
 
     def factory(config_name: str = "testing", **overrides):
         overrides.setdefault("SQLALCHEMY_DATABASE_URI", app.config["SQLALCHEMY_DATABASE_URI"])
+        # Production queues jobs in a SQLite file: keep it out of the repository.
+        overrides.setdefault("HUEY_SQLITE_PATH", str(tmp_path_factory.mktemp("huey") / "huey.db"))
         other = create_app(config_name, overrides)
         built.append(other)
         return other
@@ -142,6 +146,8 @@ def make_app(app):
     for extension, state in saved:
         vars(extension).clear()
         vars(extension).update(state)
+    jobs._bound.clear()
+    jobs._bound.update(saved_jobs_app)
     for other in built:
         with other.app_context():
             for engine in _db.engines.values():

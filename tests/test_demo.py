@@ -112,3 +112,18 @@ def test_demo_cipinang_graduates_one_opted_in_one_not(app, db, client):
     assert "lapas" not in hidden.lower() and "pemasyarakatan" not in hidden.lower()
     program_page = client.get("/programs/wub-ikm-batik-cipinang-2024/shops").get_data(as_text=True)
     assert "Batik Sari" in program_page and "Rahmat Batik Tulis" not in program_page
+
+
+def test_seed_demo_refuses_to_run_in_production(make_app, db):
+    """Finding 11: seed-demo created admin@canting.test with the published password in production."""
+    import secrets
+
+    production = make_app("production", SECRET_KEY=secrets.token_urlsafe(36),
+                          PUBLIC_BASE_URL="https://canting.example")
+    with production.app_context():  # the command runs in the current app, as `flask` would
+        result = production.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code != 0
+    assert "Refusing to load demo data in production" in result.output
+    assert "Traceback" not in result.output
+    db.session.expire_all()
+    assert set(counts(db).values()) == {0}

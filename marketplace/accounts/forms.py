@@ -33,10 +33,6 @@ class RegistrationForm(CantingForm):
         _l("I make batik"),
         description=_l("Tick this to open a shop and claim the training program you graduated from."),
     )
-    invitation_code = StringField(
-        _l("Invitation code (optional)"), validators=[Length(max=20)],
-        description=_l("If your program's officer gave you a code, your training is verified at once."),
-    )
 
 
 class PasswordChangeForm(CantingForm):
@@ -78,9 +74,3 @@ class LanguageForm(CantingForm):
     locale = SelectField(_l("Language"), choices=[SelectChoice("id", "Bahasa Indonesia"),
                                                   SelectChoice("en", "English")])
     next = HiddenField()
-
-
-class OfficerForm(CantingForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    organization = SelectField(_l("Organization"), validators=[DataRequired()])

@@ -1,32 +1,40 @@
 """Account use cases. Each public function is one thing a person does and commits once."""
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash
 
 from marketplace.accounts.models import ROLE_VALUES, ApiToken, Role, User, utcnow
 from marketplace.core.errors import NotFound, ValidationFailed
-from marketplace.core.mail import send_mail
-from marketplace.core.transaction import commit
+from marketplace.core.jobs import job
+from marketplace.core.mail import queue_mail
+from marketplace.core.transaction import atomic, commit
+from marketplace.core.urls import external_url
 from marketplace.extensions import db
 
 MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "cnt_"
 RESET_SALT = "password-reset"
+CONFIRM_SALT = "email-confirm"
 
 
 class InvalidResetToken(ValidationFailed):
     code = "invalid_reset_token"
 
 
-def _ensure_email_free(email: str) -> None:
-    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise ValidationFailed(_("An account with this email already exists."), field="email")
+class InvalidConfirmToken(ValidationFailed):
+    code = "invalid_confirm_token"
+
+
+class EmailNotConfirmed(ValidationFailed):
+    code = "email_not_confirmed"
 
 
 def _check_password_rules(password: str, field: str = "password") -> None:
@@ -36,9 +44,17 @@ def _check_password_rules(password: str, field: str = "password") -> None:
         )
 
 
-def _new_user(email: str, name: str, password: str | None, roles, locale: str) -> User:
+def add_user(
+    *, email: str, roles, name: str = "", password: str | None = None, locale: str = "id",
+) -> User:
+    """Flushes (the caller commits): a new confirmed account, for operators, admins and programs.
+
+    Without a password the account has none until its owner follows a reset link.
+    Raises ValidationFailed (email taken, unknown role, weak password).
+    """
     email = User.normalize_email(email)
-    _ensure_email_free(email)
+    if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise ValidationFailed(_("An account with this email already exists."), field="email")
     unknown = set(roles) - set(ROLE_VALUES)
     if unknown:
         raise ValidationFailed(_("Unknown role: %(role)s", role=", ".join(sorted(unknown))), field="role")
@@ -51,77 +67,104 @@ def _new_user(email: str, name: str, password: str | None, roles, locale: str) -
     for role in roles:
         user.add_role(role)
     db.session.add(user)
+    db.session.flush()
     return user
 
 
-def register_user(
-    *, email: str, name: str, password: str, makes_batik: bool, locale: str,
-    invitation_code: str | None = None,
-) -> User:
+def begin_registration(*, email: str, name: str, password: str, roles, locale: str) -> User | None:
+    """Flushes (the caller commits): self-registration that says nothing about who is registered.
+
+    A free email gets an unconfirmed account and a mail with a link to confirm it; a taken
+    email gets no account, and its owner is mailed that someone tried to register with it.
+    Both cases hash the password and write one mail, so they take about the same time.
+    Returns the new account, or None when the email was taken. Raises ValidationFailed
+    (weak password, unknown role).
+    """
+    _check_password_rules(password)
+    email = User.normalize_email(email)
+    password_hash = User.hash_password(password)  # in both cases: the time must not tell them apart
+    owner = db.session.scalar(User.by_email(email))
+    if owner is not None:
+        queue_mail(
+            owner.email, "accounts/mail/registration_attempt_subject.txt",
+            "accounts/mail/registration_attempt.txt", locale=owner.locale, user=owner,
+            login_link=external_url("accounts.login"),
+            reset_link=external_url("accounts.request_password_reset"),
+        )
+        return None
+    unknown = set(roles) - set(ROLE_VALUES)
+    if unknown:
+        raise ValidationFailed(_("Unknown role: %(role)s", role=", ".join(sorted(unknown))), field="role")
+    user = User(email=email, name=name.strip() or email.split("@")[0], locale=locale,
+                password_hash=password_hash, is_email_confirmed=False)
+    for role in roles:
+        user.add_role(role)
+    db.session.add(user)
+    db.session.flush()
+    queue_mail(
+        user.email, "accounts/mail/confirm_email_subject.txt", "accounts/mail/confirm_email.txt",
+        locale=user.locale, user=user,
+        link=external_url("accounts.confirm_email", token=_confirm_serializer().dumps({"uid": user.id})),
+        days=max(1, current_app.config["EMAIL_CONFIRM_MAX_AGE"] // 86400),
+    )
+    return user
+
+
+def register_user(*, email: str, name: str, password: str, makes_batik: bool, locale: str) -> None:
     """Self-registration: a buyer, and also an artisan when they make batik.
 
-    With a roster invitation code the account is an artisan whose graduation is already
-    verified; account and graduation are written together or not at all.
-    Raises ValidationFailed (email taken, weak password, invalid or used code).
+    Answers the same whether or not the email is taken (see begin_registration): the person
+    finishes by following the link mailed to them. Raises ValidationFailed (weak password).
     """
-    from marketplace.programs.rosters import redeem_invitation
+    roles = [Role.BUYER.value] + ([Role.ARTISAN.value] if makes_batik else [])
+    with atomic():
+        begin_registration(email=email, name=name, password=password, roles=roles, locale=locale)
 
-    roles = [Role.BUYER.value] + ([Role.ARTISAN.value] if makes_batik or invitation_code else [])
+
+def _confirm_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=CONFIRM_SALT)
+
+
+def confirm_email(token: str) -> User:
+    """Confirm a self-registered account from its mailed link; the link works once.
+
+    Raises InvalidConfirmToken (forged, expired or already used).
+    """
     try:
-        user = _new_user(email, name, password, roles, locale)
-        if invitation_code:
-            redeem_invitation(user, invitation_code)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        data = _confirm_serializer().loads(token, max_age=current_app.config["EMAIL_CONFIRM_MAX_AGE"])
+    except SignatureExpired:
+        raise InvalidConfirmToken(_("This link has expired. Register again to get a new one.")) from None
+    except BadSignature:
+        raise InvalidConfirmToken(_("This link is not valid.")) from None
+    user = db.session.get(User, data.get("uid"))
+    if user is None or user.is_email_confirmed or not user.is_active:
+        raise InvalidConfirmToken(_("This link was already used. Sign in instead."))
+    user.is_email_confirmed = True
+    commit()
     return user
 
 
-def create_user(
-    *, email: str, roles, name: str = "", password: str | None = None,
-    organization_slug: str | None = None, locale: str = "id",
-) -> User:
-    """Operator or admin creates an account; officers must name their organization.
-
-    Raises ValidationFailed (email taken, unknown role, missing or unknown organization).
-    """
-    from marketplace.programs.models import Organization
-
-    try:
-        user = _new_user(email, name, password, roles, locale)
-        if Role.OFFICER.value in user.roles or organization_slug:
-            if not organization_slug:
-                raise ValidationFailed(_("An officer must belong to an organization."), field="organization")
-            organization = db.session.scalar(sa.select(Organization).filter_by(slug=organization_slug))
-            if organization is None:
-                raise ValidationFailed(_("No organization with this slug."), field="organization")
-            user.organization = organization
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    return user
-
-
-def invite_officer(*, email: str, name: str, organization_slug: str, invited_by: User) -> User:
-    """Admin creates an officer account; the officer sets a password through the mailed link.
-
-    Raises ValidationFailed.
-    """
-    user = create_user(
-        email=email, name=name, roles=[Role.OFFICER.value], organization_slug=organization_slug,
-        locale=invited_by.locale,
-    )
-    _mail_password_link(user, "accounts/mail/officer_invite")
-    return user
+@functools.cache
+def _dummy_password_hash() -> str:
+    return User.hash_password(secrets.token_urlsafe(16))
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None."""
+    """The active, confirmed user with this email and password, or None.
+
+    Unknown, inactive and password-less accounts check the password against a dummy hash,
+    so the answer takes as long as for a real account and the time tells nobody who is
+    registered. Raises EmailNotConfirmed when the password is right but the account was
+    never confirmed.
+    """
     user = db.session.scalar(User.by_email(email))
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None or not user.is_active or not user.password_hash:
+        check_password_hash(_dummy_password_hash(), password or "")
         return None
+    if not user.check_password(password):
+        return None
+    if not user.is_email_confirmed:
+        raise EmailNotConfirmed(_("Confirm your email first: follow the link we mailed you."))
     return user
 
 
@@ -152,20 +195,30 @@ def make_password_reset_token(user: User) -> str:
     return _reset_serializer().dumps({"uid": user.id, "fp": user.password_fingerprint()})
 
 
-def _mail_password_link(user: User, template: str) -> None:
-    token = make_password_reset_token(user)
-    link = url_for("accounts.reset_password", token=token, _external=True)
-    send_mail(
+def queue_password_link(user: User, template: str) -> None:
+    """Flushes (the caller commits): mail USER a link to choose a password."""
+    queue_mail(
         user.email, f"{template}_subject.txt", f"{template}.txt", locale=user.locale,
-        user=user, link=link, hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600,
+        user=user, link=external_url("accounts.reset_password", token=make_password_reset_token(user)),
+        hours=current_app.config["PASSWORD_RESET_MAX_AGE"] // 3600,
     )
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if the account exists; say nothing either way (no account probing)."""
+    """Ask for a reset link by mail; says nothing about whether the account exists.
+
+    The request only enqueues a job with the email, the same work either way, so neither the
+    answer nor its time tells who is registered; the job looks the account up and mails it.
+    """
+    _mail_password_reset(User.normalize_email(email))
+
+
+@job()
+def _mail_password_reset(email: str) -> None:
     user = db.session.scalar(User.by_email(email))
     if user is not None and user.is_active:
-        _mail_password_link(user, "accounts/mail/password_reset")
+        queue_password_link(user, "accounts/mail/password_reset")
+        commit()
 
 
 def user_for_reset_token(token: str) -> User:
@@ -187,6 +240,8 @@ def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     _check_password_rules(new_password)
     user.set_password(new_password)
+    if not user.is_email_confirmed:  # the link reached its mailbox: that confirms it too
+        user.is_email_confirmed = True
     commit()
     return user
 

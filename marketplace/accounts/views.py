@@ -1,29 +1,34 @@
-"""Pages for signing up, in and out, the account page, password reset and admin officer accounts."""
+"""Pages for signing up, in and out, the account page and password reset."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from marketplace.accounts import services
 from marketplace.accounts.forms import (
-    ApiTokenForm, ConfirmForm, LanguageForm, LoginForm, OfficerForm, PasswordChangeForm,
+    ApiTokenForm, ConfirmForm, LanguageForm, LoginForm, PasswordChangeForm,
     PasswordResetForm, PasswordResetRequestForm, RegistrationForm,
 )
-from marketplace.accounts.models import ROLE_LABELS, Role, User, UserRole
-from marketplace.accounts.policy import roles_required
+from marketplace.accounts.models import ROLE_LABELS, User
 from marketplace.core.errors import ValidationFailed
-from marketplace.core.forms import apply_form_errors, select_choices
+from marketplace.core.forms import apply_form_errors
 from marketplace.core.i18n import SESSION_LOCALE_KEY
 from marketplace.core.security import is_safe_redirect
-from marketplace.extensions import db, limiter
+from marketplace.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
 
 def _login_account_key() -> str:
-    return "login-account:" + User.normalize_email(request.form.get("email", ""))
+    # The account *and* the address: an attacker's failures lock only the attacker's address
+    # out of that account, never the owner elsewhere (docs/decisions.md, "Sign-in limits").
+    return f"login-account:{User.normalize_email(request.form.get('email', ''))}:{get_remote_address()}"
+
+
+def _login_account_all_addresses_key() -> str:
+    return "login-account-all:" + User.normalize_email(request.form.get("email", ""))
 
 
 def _failed_login(response) -> bool:
@@ -41,12 +46,18 @@ def _redirect_next(default: str):
                deduct_when=_failed_login)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
                key_func=_login_account_key, deduct_when=_failed_login)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_ALL_ADDRESSES"], methods=["POST"],
+               key_func=_login_account_all_addresses_key, deduct_when=_failed_login)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("catalog.home"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.EmailNotConfirmed as error:
+            form.form_errors.append(error.message)
+            return render_template("accounts/login.html", form=form)
         if user is not None:
             login_user(user, remember=form.remember.data)
             session.pop(SESSION_LOCALE_KEY, None)  # the account's language wins after sign-in
@@ -68,24 +79,44 @@ def logout():
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("accounts.account"))
-    form = RegistrationForm()
     if request.method == "GET" and request.args.get("code"):
-        form.invitation_code.data = request.args["code"][:20]
-        form.makes_batik.data = True
+        # Links in invitation mails sent before the invitation page existed.
+        return redirect(url_for("programs.register_with_invitation", code=request.args["code"][:20]))
+    form = RegistrationForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(
+            services.register_user(
                 email=form.email.data, name=form.name.data, password=form.password.data,
                 makes_batik=form.makes_batik.data, locale=session.get(SESSION_LOCALE_KEY, "id"),
-                invitation_code=(form.invitation_code.data or "").strip() or None,
             )
         except ValidationFailed as error:
             apply_form_errors(form, error)
         else:
-            login_user(user)
-            flash(_("Welcome to Canting, %(name)s.", name=user.name), "success")
-            return redirect(url_for("accounts.account"))
+            return registration_mailed()
     return render_template("accounts/register.html", form=form)
+
+
+def registration_mailed():
+    """The one answer to a registration, whether or not the email already had an account."""
+    flash(_("Almost done: we have sent a message to your email. Follow its link to finish."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    # A button, not the GET itself: mail scanners open links, and must not use up this one.
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user = services.confirm_email(token)
+        except services.InvalidConfirmToken as error:
+            flash(error.message, "error")
+            return redirect(url_for("accounts.login"))
+        login_user(user)
+        session.pop(SESSION_LOCALE_KEY, None)
+        flash(_("Welcome to Canting, %(name)s.", name=user.name), "success")
+        return redirect(url_for("accounts.account"))
+    return render_template("accounts/confirm_email.html", form=form, token=token)
 
 
 @bp.route("/account")
@@ -176,31 +207,3 @@ def set_language():
         if current_user.is_authenticated:
             services.set_locale(current_user, form.locale.data)
     return _redirect_next(url_for("catalog.home"))
-
-
-@bp.route("/admin/officers", methods=["GET", "POST"])
-@roles_required(Role.ADMIN.value)
-def admin_officers():
-    from marketplace.programs.models import Organization
-
-    organizations = db.session.scalars(sa.select(Organization).order_by(Organization.name)).all()
-    form = OfficerForm()
-    form.organization.choices = select_choices(
-        [("", _("Choose an organization"))] + [(o.slug, o.name) for o in organizations]
-    )
-    if form.validate_on_submit():
-        try:
-            officer = services.invite_officer(
-                email=form.email.data, name=form.name.data,
-                organization_slug=form.organization.data, invited_by=current_user,
-            )
-        except ValidationFailed as error:
-            apply_form_errors(form, error)
-        else:
-            flash(_("Officer account created for %(email)s; they were mailed a link to set a password.",
-                    email=officer.email), "success")
-            return redirect(url_for("accounts.admin_officers"))
-    officers = db.session.scalars(
-        sa.select(User).where(User.role_rows.any(UserRole.role == Role.OFFICER.value)).order_by(User.name)
-    ).all()
-    return render_template("admin/officers.html", form=form, officers=officers)

@@ -16,16 +16,17 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from marketplace.accounts.models import Role, User, utcnow
 from marketplace.core.errors import ValidationFailed
-from marketplace.core.mail import send_mail
+from marketplace.core.mail import queue_mail
 from marketplace.core.uploads import read_capped
 from marketplace.core.transaction import commit
+from marketplace.core.urls import external_url
 from marketplace.extensions import db
 from marketplace.programs.models import Graduation, GraduationStatus, Invitation
 from marketplace.programs.services import default_public, log_access, program_for_officer
@@ -189,14 +190,15 @@ def import_roster(actor: User, program_slug: str, stream) -> list[Invitation]:
     ]
     db.session.add_all(invitations)
     log_access(actor, program, "import_roster")
-    commit()
+    db.session.flush()  # the codes, for the mails written in the same transaction
     for invitation in invitations:
         if invitation.email:
-            send_mail(
+            queue_mail(
                 invitation.email, "programs/mail/invitation_subject.txt", "programs/mail/invitation.txt",
                 locale="id", invitation=invitation,
-                link=url_for("accounts.register", code=invitation.code, _external=True),
+                link=external_url("programs.register_with_invitation", code=invitation.code),
             )
+    commit()
     return invitations
 
 
@@ -212,6 +214,15 @@ def invitations_of(actor: User, program_slug: str):
     return program, invitations
 
 
+class InvitationCodeInvalid(ValidationFailed):
+    """An unknown and a used code get one message, so guessing codes tells nothing."""
+
+    code = "invitation_code_invalid"
+
+    def __init__(self, field: str = "invitation_code"):
+        super().__init__(_("This invitation code is not valid or has already been used."), field=field)
+
+
 def normalize_code(code: str) -> str:
     raw = re.sub(r"[^A-Z0-9]", "", (code or "").upper())
     return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else raw
@@ -225,15 +236,15 @@ def redeem_invitation(user: User, code: str, *, field: str = "invitation_code") 
     """
     invitation = db.session.scalar(sa.select(Invitation).filter_by(code=normalize_code(code)))
     if invitation is None:
-        raise ValidationFailed(_("This invitation code is not valid."), field=field)
+        raise InvitationCodeInvalid(field=field)
     if user.id is None:
         db.session.flush()
     claimed = db.session.execute(
         sa.update(Invitation).where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
         .values(used_at=utcnow(), used_by_id=user.id)
     ).rowcount
-    if claimed != 1:
-        raise ValidationFailed(_("This invitation code has already been used."), field=field)
+    if claimed != 1:  # the same answer as an unknown code: guessing learns nothing
+        raise InvitationCodeInvalid(field=field)
     already = db.session.scalar(
         sa.select(Graduation.id).filter_by(artisan_id=user.id, program_id=invitation.program_id)
     )

@@ -1,7 +1,8 @@
 """Organization, program and graduation use cases.
 
 Each public function is one thing a person does: it takes the acting user, checks the rules,
-writes, commits once and rolls back on any error. Mail goes out after the commit.
+writes, commits once and rolls back on any error. Mail is written to the outbox in the same
+transaction and goes out after the commit.
 """
 from __future__ import annotations
 
@@ -9,17 +10,18 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from slugify import slugify
 
 from marketplace.accounts.models import Role, User, utcnow
 from marketplace.core.errors import Conflict, NotFound, ValidationFailed
-from marketplace.core.mail import send_mail
+from marketplace.core.mail import queue_mail
 from marketplace.core.regions import PROVINCES
 from marketplace.core.storage import storage
 from marketplace.core.uploads import check_document
 from marketplace.core.transaction import commit
+from marketplace.core.urls import external_url
 from marketplace.extensions import db
 from marketplace.programs.models import (
     ORGANIZATION_KIND_LABELS, PROGRAM_KIND_LABELS, TECHNIQUE_LABELS, AccessLogEntry, Graduation,
@@ -280,13 +282,13 @@ def _decide(actor: User, graduation_id: int, status: str, reason: str | None) ->
     graduation.decided_by = actor
     graduation.decided_at = utcnow()
     log_access(actor, graduation.program, status, graduation)
-    commit()
     artisan = graduation.artisan
-    send_mail(
+    queue_mail(
         artisan.email, "programs/mail/decision_subject.txt", "programs/mail/decision.txt",
         locale=artisan.locale, graduation=graduation, artisan=artisan,
-        link=url_for("programs.my_graduations", _external=True),
+        link=external_url("programs.my_graduations"),
     )
+    commit()
     return graduation
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 
 from flask import (
-    Blueprint, Response, abort, flash, redirect, render_template, request, send_file, stream_with_context,
+    Blueprint, Response, abort, flash, g, redirect, render_template, request, send_file, stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -20,6 +20,7 @@ from marketplace.core.pagination import CursorError, cursor_url
 from marketplace.extensions import db
 from marketplace.programs import access_log as access_logs
 from marketplace.programs import queries, rosters, services
+from marketplace.programs.limits import invitation_limits
 from marketplace.programs.forms import (
     AccessLogFilterForm, ClaimForm, ConfirmShownForm, OrganizationForm, ProgramForm, RedeemForm,
     RejectForm, RosterForm, VisibilityForm,
@@ -84,12 +85,14 @@ def my_graduations():
 
 @bp.route("/dashboard/graduations/redeem", methods=["POST"])
 @roles_required(Role.ARTISAN.value, Role.BUYER.value)
+@invitation_limits
 def redeem_code():
     form = RedeemForm()
     if form.validate_on_submit():
         try:
             graduation = rosters.redeem_invitation_code(current_user, form.code.data)
         except ValidationFailed as error:
+            g.invitation_code_failed = isinstance(error, rosters.InvitationCodeInvalid)
             flash(error.message, "error")
         else:
             flash(_("%(program)s is now on your account, verified.", program=graduation.program.title), "success")

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from itsdangerous.timed import TimestampSigner
 
 from marketplace.accounts.models import ApiToken, User
-from tests.conftest import csrf_token, login, use_language
+from tests.conftest import CSRF_RE, csrf_token, login, use_language
 from tests.factories import PASSWORD
 
 NEW_PASSWORD = "a brand new secret"
@@ -48,13 +48,27 @@ REGISTRATION = {"name": "Sari Wulandari", "email": "sari@example.com", "password
                 "confirm": PASSWORD}
 
 
-def test_registering_creates_a_signed_in_buyer(db, client):
+CONFIRM_RE = re.compile(r"http://localhost(/register/confirm/\S+)")
+MAILED_WORDS = "Almost done: we have sent a message to your email. Follow its link to finish."
+
+
+def test_registering_mails_a_link_that_confirms_and_signs_the_buyer_in(db, client, outbox):
+    use_language(client, "en")
     response = post_form(client, "/register", REGISTRATION)
     assert response.status_code == 302
-    assert response.headers["Location"] == "/account"
+    assert response.headers["Location"] == "/login"
+    assert MAILED_WORDS in client.get("/login").get_data(as_text=True)
     assert roles_of(db, "sari@example.com") == {"buyer"}
-    page = client.get("/account").get_data(as_text=True)
-    assert "sari@example.com" in page
+    assert not is_signed_in(client)
+    assert login(client, "sari@example.com").status_code == 200  # not before the link
+
+    link = CONFIRM_RE.search(outbox[0].body).group(1)
+    assert client.get(link).status_code == 200  # a button: mail scanners that open it confirm nothing
+    assert not is_signed_in(client)
+    response = post_form(client, link, {})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/account"
+    assert "sari@example.com" in client.get("/account").get_data(as_text=True)
 
 
 def test_ticking_i_make_batik_registers_an_artisan(db, client):
@@ -63,15 +77,21 @@ def test_ticking_i_make_batik_registers_an_artisan(db, client):
     assert roles_of(db, "sari@example.com") == {"buyer", "artisan"}
 
 
-def test_registering_an_email_taken_in_other_case_shows_a_form_error(db, client, make_user):
-    make_user(email="sari@example.com")
-    use_language(client, "en")
-    response = post_form(client, "/register", {**REGISTRATION, "email": "Sari@Example.COM"})
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert re.search(r'id="email-error">An account with this email already exists\.', page)
+def test_registering_a_taken_email_answers_like_a_new_one_and_mails_the_owner(db, app, make_user, outbox):
+    """Finding 5: /register used to say "An account with this email already exists"."""
+    make_user(email="sari@example.com", locale="en")
+    answers = []
+    for email in ("Sari@Example.COM", "new.person@example.com"):
+        client = app.test_client()
+        use_language(client, "en")
+        response = post_form(client, "/register", {**REGISTRATION, "email": email})
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        answers.append((response.status_code, response.headers["Location"], MAILED_WORDS in page))
+        assert not is_signed_in(client)
+    assert answers[0] == answers[1] == (302, "/login", True)
     assert users_with_email(db, "sari@example.com") == 1
-    assert not is_signed_in(client)
+    assert [m.to for m in outbox] == [["sari@example.com"], ["new.person@example.com"]]
+    assert "Someone tried to create a Canting account with this email" in outbox[0].body
 
 
 def test_mismatched_passwords_are_a_form_error_and_create_nobody(db, client):
@@ -250,6 +270,7 @@ def test_an_expired_reset_link_is_refused(app, client, make_user, outbox, monkey
 
 
 def test_a_reset_request_for_an_unknown_email_says_the_same_and_sends_nothing(client, make_user, outbox):
+    """Finding 5: the same words, and the request does the same work (one job) either way."""
     make_user(email="sari@x.test")
     use_language(client, "en")
     unknown = _request_reset(client, "nobody@x.test")
@@ -261,6 +282,32 @@ def test_a_reset_request_for_an_unknown_email_says_the_same_and_sends_nothing(cl
     message = "If an account uses this email, we have sent it a link to choose a new password."
     assert message in unknown_page and message in known_page
     assert unknown.headers["Location"] == known.headers["Location"]
+
+
+def test_a_reset_request_only_enqueues_a_job_whether_or_not_the_account_exists(app, make_user, monkeypatch):
+    """Finding 5: the lookup and the mail happen in the job, so the request's time tells nothing."""
+    from marketplace.accounts import services
+
+    make_user(email="sari@x.test")
+    enqueued = []
+    monkeypatch.setattr(services, "_mail_password_reset", lambda email: enqueued.append(email))
+    for email in ("Sari@x.test", "nobody@x.test"):
+        client = app.test_client()
+        assert _request_reset(client, email).status_code == 302
+    assert enqueued == ["sari@x.test", "nobody@x.test"]
+
+
+def test_a_reset_link_is_built_on_the_public_url_whatever_the_host_header(client, make_user, outbox):
+    """Finding 10: Host: evil.example used to get http://evil.example/password/reset/<token>."""
+    make_user(email="sari@x.test")
+    form = client.get("/password/reset", headers={"Host": "evil.example"}).get_data(as_text=True)
+    token = CSRF_RE.search(form).group(1)
+    response = client.post("/password/reset", data={"email": "sari@x.test", "csrf_token": token},
+                           headers={"Host": "evil.example"})
+    assert response.status_code == 302
+    assert len(outbox) == 1
+    assert "evil.example" not in outbox[0].body
+    assert re.search(r"http://localhost/password/reset/\S+", outbox[0].body)
 
 
 # --- password change -------------------------------------------------------------------------

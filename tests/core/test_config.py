@@ -17,7 +17,8 @@ def test_production_refuses_a_development_short_or_missing_secret_key(app, key):
 
 
 def test_production_starts_with_a_random_key_and_secure_cookies(make_app):
-    production = make_app("production", SECRET_KEY=secrets.token_urlsafe(36))
+    production = make_app("production", SECRET_KEY=secrets.token_urlsafe(36),
+                          PUBLIC_BASE_URL="https://localhost")
     assert len(production.config["SECRET_KEY"]) == 48
     assert production.config["SESSION_COOKIE_SECURE"] is True
     assert production.config["REMEMBER_COOKIE_SECURE"] is True

@@ -8,6 +8,7 @@ from flask import render_template_string
 from flask_babel import force_locale
 
 from marketplace.accounts import services
+from marketplace.programs import officers
 from marketplace.accounts.models import User
 from marketplace.core.i18n import format_day, format_rupiah
 from tests.conftest import csrf_token, login, use_language
@@ -100,7 +101,7 @@ def test_dates_read_naturally_in_each_language(app, locale, expected):
 def test_services_used_outside_a_request_fall_back_to_indonesian(app, db):
     # A CLI command has no visitor; a rule broken there still gets a readable message.
     with pytest.raises(services.ValidationFailed) as raised:
-        services.create_user(email="o@x.test", roles=["officer"], password="long enough 1")
+        officers.create_user(email="o@x.test", roles=["officer"], password="long enough 1")
     assert raised.value.field == "organization"
     assert raised.value.message != "An officer must belong to an organization."  # Indonesian
 

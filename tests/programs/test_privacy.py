@@ -123,9 +123,10 @@ def test_a_graduation_from_an_invitation_defaults_to_private_for_correctional_pr
                                      (prison_program, False, "siti2@example.com")):
         code = rosters.import_roster(officer, invited.slug, io.BytesIO(roster.encode()))[0].code
         browser = app.test_client()
-        response = browser.post("/register", data={
+        response = browser.post("/register/invitation", data={
             "name": "Siti Aminah", "email": email, "password": factories.PASSWORD,
-            "confirm": factories.PASSWORD, "invitation_code": code, "csrf_token": csrf_token(browser, "/register"),
+            "confirm": factories.PASSWORD, "invitation_code": code,
+            "csrf_token": csrf_token(browser, "/register/invitation"),
         })
         assert response.status_code == 302
         graduation = db.session.scalars(sa.select(Graduation).filter_by(program_id=invited.id)).one()

@@ -388,7 +388,7 @@ def test_a_good_roster_becomes_invitations_and_mails_those_with_an_email(db, off
     assert all(len(code) == 9 and code[4] == "-" for code in codes)
     assert [m.to for m in outbox] == [["siti@example.com"]]
     assert codes[0] in outbox[0].body
-    assert f"http://localhost/register?code={codes[0]}" in outbox[0].body
+    assert f"http://localhost/register/invitation?code={codes[0]}" in outbox[0].body
 
 
 def test_a_semicolon_roster_with_indonesian_headers_is_read(db, officer, program):

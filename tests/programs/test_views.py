@@ -16,6 +16,7 @@ from PIL import Image
 from marketplace.accounts.models import User
 from marketplace.core.storage import storage
 from marketplace.extensions import db as _db
+from marketplace.programs import rosters
 from marketplace.programs.models import AccessLogEntry, Graduation, Invitation, Organization, TrainingProgram
 from tests import factories
 from tests.conftest import csrf_token, login, use_language
@@ -487,25 +488,34 @@ def user_count(db) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(User))
 
 
+CODE_REFUSED = "This invitation code is not valid or has already been used."
+
+
 def test_registering_with_an_invitation_code_gives_a_verified_graduation_once(app, db, client, officer,
-                                                                              program):
+                                                                              program, outbox):
     code = roster_codes(db, officer, program)["Siti Aminah"]
-    form = text_of(client.get(f"/register?code={code}"))
+    old_link = client.get(f"/register?code={code}")  # links in mails sent before the move
+    assert old_link.status_code == 302
+    form = text_of(client.get(old_link.headers["Location"]))
     assert f'value="{code}"' in form
-    response = post_form(client, "/register", {**REGISTRATION, "invitation_code": code})
+    response = post_form(client, "/register/invitation", {**REGISTRATION, "invitation_code": code})
     assert response.status_code == 302
+    assert response.headers["Location"] == "/login"
     siti = db.session.scalar(User.by_email("siti@example.com"))
     assert siti.roles == {"buyer", "artisan"}
     graduation = db.session.scalars(Graduation.of_artisan(siti.id)).one()
     assert (graduation.status, graduation.source, graduation.program_id) == ("verified", "roster", program.id)
+    confirm = re.search(r"http://localhost(/register/confirm/\S+)", outbox[-1].body).group(1)
+    assert post_form(client, confirm, {}).status_code == 302
     assert "dari daftar lulusan program" in text_of(client.get("/dashboard/graduations"))  # signed in, Indonesian
 
     users = user_count(db)
     second = app.test_client()
     use_language(second, "en")
-    again = post_form(second, "/register", {**REGISTRATION, "email": "dewi@example.com", "invitation_code": code})
+    again = post_form(second, "/register/invitation",
+                      {**REGISTRATION, "email": "dewi@example.com", "invitation_code": code})
     assert again.status_code == 200
-    assert re.search(r'id="invitation_code-error">This invitation code has already been used\.', text_of(again))
+    assert f'id="invitation_code-error">{CODE_REFUSED}' in text_of(again)
     assert user_count(db) == users
     assert db.session.scalar(User.by_email("dewi@example.com")) is None
 
@@ -515,16 +525,68 @@ def test_registering_with_an_invitation_code_gives_a_verified_graduation_once(ap
     redeem = post_form(signed_in, "/dashboard/graduations/redeem", {"code": code},
                        form_page="/dashboard/graduations")
     assert redeem.status_code == 302
-    assert "This invitation code has already been used." in text_of(signed_in.get("/dashboard/graduations"))
+    assert CODE_REFUSED in text_of(signed_in.get("/dashboard/graduations"))
     assert db.session.scalars(Graduation.of_artisan(artisan.id)).all() == []
 
 
-def test_an_unknown_invitation_code_is_a_form_error_and_creates_nobody(app, db, client):
+def test_an_unknown_invitation_code_is_a_form_error_and_creates_nobody(app, db, client, outbox):
     use_language(client, "en")
-    response = post_form(client, "/register", {**REGISTRATION, "invitation_code": "ABCD-2345"})
+    response = post_form(client, "/register/invitation", {**REGISTRATION, "invitation_code": "ABCD-2345"})
     assert response.status_code == 200
-    assert re.search(r'id="invitation_code-error">This invitation code is not valid\.', text_of(response))
+    assert f'id="invitation_code-error">{CODE_REFUSED}' in text_of(response)
     assert user_count(db) == 0
+    assert outbox == []
+
+
+def test_an_unknown_and_a_used_code_get_the_same_answer(app, db, officer, program):
+    """Finding 6: "not valid" used to differ from "already used", telling a guesser it hit a code."""
+    code = roster_codes(db, officer, program)["Siti Aminah"]
+    rosters.redeem_invitation_code(factories.make_user(roles=["buyer"]), code)
+    pages = []
+    for tried in (code, "ABCD-2345"):
+        artisan = factories.make_artisan(locale="en")
+        browser = app.test_client()
+        login(browser, artisan.email)
+        post_form(browser, "/dashboard/graduations/redeem", {"code": tried}, form_page="/dashboard/graduations")
+        page = text_of(browser.get("/dashboard/graduations"))
+        pages.append([line for line in page.splitlines() if "invitation code" in line.lower() and "not valid" in line])
+    assert pages[0] == pages[1] and pages[0]
+
+
+def test_wrong_invitation_codes_are_limited_per_address_at_registration(app, db, officer, program, monkeypatch):
+    """Finding 6: codes (40 bits) could be tried without limit at /register."""
+    monkeypatch.setitem(app.config, "INVITATION_LIMIT_PER_ADDRESS", "3 per hour")
+    code = roster_codes(db, officer, program)["Siti Aminah"]
+    browser = app.test_client()
+    for n in range(3):
+        wrong = post_form(browser, "/register/invitation",
+                          {**REGISTRATION, "email": f"guess{n}@example.com", "invitation_code": f"ZZZZ-ZZZ{n + 2}"})
+        assert wrong.status_code == 200
+    blocked = post_form(browser, "/register/invitation", {**REGISTRATION, "invitation_code": code})
+    assert blocked.status_code == 429
+    assert db.session.scalar(User.by_email("siti@example.com")) is None
+    # Another address is not affected.
+    elsewhere = post_form(browser, "/register/invitation", {**REGISTRATION, "invitation_code": code},
+                          environ_base={"REMOTE_ADDR": "198.51.100.7"})
+    assert elsewhere.status_code == 302
+
+
+def test_wrong_invitation_codes_are_limited_per_account_and_per_address_at_redeem(app, db, monkeypatch):
+    """Finding 6: the same for /dashboard/graduations/redeem."""
+    monkeypatch.setitem(app.config, "INVITATION_LIMIT_PER_ACCOUNT", "2 per hour")
+    monkeypatch.setitem(app.config, "INVITATION_LIMIT_PER_ADDRESS", "3 per hour")
+
+    def try_code(browser, address="192.0.2.1"):
+        return post_form(browser, "/dashboard/graduations/redeem", {"code": "ZZZZ-ZZZZ"},
+                         form_page="/dashboard/graduations", environ_base={"REMOTE_ADDR": address})
+
+    first, second = app.test_client(), app.test_client()
+    login(first, factories.make_artisan().email)
+    login(second, factories.make_artisan().email)
+    assert [try_code(first).status_code for _ in range(2)] == [302, 302]
+    assert try_code(first, address="198.51.100.7").status_code == 429  # this account, any address
+    assert try_code(second).status_code == 302  # another account: its own bucket ...
+    assert try_code(second, address="192.0.2.1").status_code == 429  # ... but this address is spent
 
 
 def test_a_signed_in_buyer_redeems_a_code_and_becomes_an_artisan(db, client_for, officer, program):
