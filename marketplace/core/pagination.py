@@ -14,6 +14,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask import request, url_for
 
+from marketplace.core.fields import WholeNumber
 from marketplace.extensions import db
 
 DEFAULT_PER_PAGE = 24
@@ -21,8 +22,8 @@ MAX_PER_PAGE = 100
 
 
 class PageQuery(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
-    per_page = ma.fields.Integer(
+    page = WholeNumber(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    per_page = WholeNumber(
         load_default=DEFAULT_PER_PAGE, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
     )
 
