@@ -104,8 +104,9 @@ def test_quick_edit_refuses_every_bad_number_and_writes_nothing(seller, db):
         for sent in BAD_TEXT:
             response = seller.post(f"/dashboard/products/{product.id}/quick", data={**form, field: sent})
             assert_form_error(response, field_id, sent)
-            # The refused value stays in its box, to be corrected.
+            # The refused value stays in its box, to be corrected, and the page says so on top.
             assert f'value="{sent}"' in response.get_data(as_text=True)
+            assert "Kemeja Batik Cap tidak tersimpan" in response.get_data(as_text=True)
         missing = seller.post(f"/dashboard/products/{product.id}/quick",
                               data={k: v for k, v in form.items() if k != field})
         assert_form_error(missing, field_id, "(missing)")
@@ -264,3 +265,38 @@ def test_services_refuse_out_of_range_numbers_whoever_calls_them(seller, db, cha
     with pytest.raises(ValidationFailed):
         services.update_product(seller.user, seller.product.id, **changes)
     assert stored_catalogue(db) == before
+
+
+def test_every_integer_a_client_sends_is_a_whole_number_within_a_range():
+    """A new schema field without a range would let a number the database cannot hold through."""
+    import marshmallow as ma
+
+    from marketplace.accounts import schemas as accounts_schemas
+    from marketplace.catalog import schemas as catalog_schemas
+    from marketplace.core import pagination
+    from marketplace.core.fields import WholeNumber
+    from marketplace.core.numbers import INT32_MAX
+    from marketplace.programs import schemas as programs_schemas
+
+    def integer_fields(schema, path):
+        for name, field in schema.fields.items():
+            while isinstance(field, ma.fields.List):
+                field = field.inner
+            if isinstance(field, ma.fields.Nested):
+                yield from integer_fields(field.schema, f"{path}.{name}")
+            elif isinstance(field, ma.fields.Number):
+                yield f"{path}.{name}", field
+
+    checked = []
+    for module in (accounts_schemas, catalog_schemas, programs_schemas, pagination):
+        for name, schema in vars(module).items():
+            if isinstance(schema, type) and issubclass(schema, ma.Schema) and name.endswith(("In", "Patch", "Query")):
+                for where, field in integer_fields(schema(), name):
+                    assert isinstance(field, WholeNumber), f"{where}: use WholeNumber"
+                    ranges = [v for v in field.validators if isinstance(v, ma.validate.Range)]
+                    assert ranges, f"{where}: no range"
+                    assert all(r.min is not None and r.max is not None and -INT32_MAX <= r.min <= r.max <= INT32_MAX
+                               for r in ranges), f"{where}: range beyond an INTEGER column"
+                    checked.append(where)
+    assert {"ProductIn.price", "VariantIn.stock", "ProductQuery.max_price", "PageQuery.per_page",
+            "ProgramIn.participant_count"} <= set(checked)

@@ -274,4 +274,5 @@ def product_quick_edit(product_id: int):
         else:
             flash(_("%(title)s saved.", title=product.title), "success")
             return redirect(url_for("catalog.my_products"))
+    flash(_("%(title)s was not saved: check the marked fields.", title=product.title), "error")
     return _my_products_page(product.shop, refused=form)
