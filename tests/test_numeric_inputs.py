@@ -208,6 +208,18 @@ def test_api_query_parameters_refuse_bad_numbers(client, path):
             assert_422(client.get(path, query_string={param: sent}), param, sent)
 
 
+def test_a_cursor_carrying_huge_numbers_is_refused_or_harmless(seller, client):
+    """Cursors are not signed: their numbers come from the client too."""
+    from marketplace.core.pagination import encode_cursor
+
+    for value in (2**31, 2**63 - 1, -(2**63), 10**20, 1e20):
+        cursor = encode_cursor({"o": "price_asc", "p": 2, "a": [value, value]})
+        api = client.get("/api/v1/products", query_string={"sort": "price_asc", "cursor": cursor})
+        assert api.status_code in (200, 422), f"{value}: {api.status}"
+        page = client.get("/", query_string={"sort": "price_asc", "cursor": cursor})
+        assert page.status_code == 200, f"{value}: {page.status}"
+
+
 def test_program_api_refuses_a_bad_participant_count(app, client, db):
     organization = factories.make_organization()
     officer = factories.make_user(roles=["officer"], organization=organization)

@@ -130,8 +130,11 @@ def parse_key_value(column: sa.ColumnElement, value):
         if parsed.tzinfo is None:
             raise CursorError("time")
         return parsed.astimezone(timezone.utc)
-    if isinstance(column.type, sa.Integer):  # BigInteger too
-        if type(value) is not int or not -(2**63) <= value < 2**63:
+    if isinstance(column.type, sa.Integer):
+        # The column's own range: PostgreSQL refuses to compare an INTEGER with a parameter
+        # beyond it ("integer out of range") rather than finding no row.
+        bits = 64 if isinstance(column.type, sa.BigInteger) else 32
+        if type(value) is not int or not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
             raise CursorError("integer")
         return value
     raise CursorError("unsupported key type")
