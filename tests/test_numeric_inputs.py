@@ -318,7 +318,7 @@ def test_every_api_blueprint_reads_json_with_the_guarded_parser(app):
     """Without it, a 5,000-digit number in a JSON body raised ValueError in json.loads: a 500."""
     import flask_smorest
 
-    from marketplace.core.api import Blueprint
+    from marketplace.core.blueprints import Blueprint
 
     api_blueprints = [bp for bp in app.blueprints.values() if isinstance(bp, flask_smorest.Blueprint)]
     assert len(api_blueprints) >= 3
