@@ -14,6 +14,9 @@ from marketplace.core.pagination import CursorError, PageMeta, PageQuery
 from marketplace.core.regions import PROVINCES
 from marketplace.programs.schemas import BadgeOut, ShopRef
 
+# Number ranges are declared once in catalog/models.py and shared with the forms and services.
+
+
 class VariantIn(ma.Schema):
     id = WholeNumber(validate=DATABASE_ID_RANGE.schema_validator())
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
