@@ -131,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.catalog import api as catalog_api
     from marketplace.catalog.media import bp as media_bp, register_media
     from marketplace.catalog.views import bp as catalog_bp
+    from marketplace.core.errors import register_json_blueprint
     from marketplace.core.views import bp as core_bp
     from marketplace.extensions import api, csrf
     from marketplace.programs import account_views  # noqa: F401  (its routes join programs_bp)
@@ -147,6 +148,8 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (accounts_api.blp, programs_api.blp, catalog_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
+        register_json_blueprint(app, blueprint)
+    register_json_blueprint(app, app.blueprints["api-docs"])  # flask-smorest's openapi.json
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,5 +1,5 @@
 """JSON API for the token's owner."""
-from flask_smorest import Blueprint
+from marketplace.core.blueprints import Blueprint
 
 from marketplace.accounts.policy import api_user, token_required
 from marketplace.accounts.schemas import MeOut

@@ -8,9 +8,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.widgets import TextInput
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from marketplace.catalog.models import CATEGORY_LABELS, TECHNIQUE_FILTER_LABELS
+from marketplace.catalog.models import (
+    CATEGORY_LABELS, DIMENSION_RANGE, PRICE_RANGE, STOCK_RANGE, TECHNIQUE_FILTER_LABELS, WEIGHT_RANGE,
+)
 from marketplace.core.forms import BabelMeta, CantingForm, select_choices
 from marketplace.core.regions import PROVINCES
 
@@ -72,9 +74,9 @@ class VariantRow(Form):
 
     variant_id = HiddenField(validators=[Optional(), Regexp(r"^[0-9]{1,9}$")])
     name = StringField(_l("Size or variant"), validators=[Optional(), Length(max=80)])
-    stock = IntegerField(_l("Stock"), validators=[Optional(), NumberRange(min=0, max=1_000_000)],
+    stock = IntegerField(_l("Stock"), validators=[Optional(), STOCK_RANGE.form_validator()],
                          render_kw={"inputmode": "numeric"})
-    price = RupiahField(_l("Own price (Rp)"), validators=[Optional(), NumberRange(min=1, max=1_000_000_000)],
+    price = RupiahField(_l("Own price (Rp)"), validators=[Optional(), PRICE_RANGE.form_validator()],
                         render_kw={"inputmode": "numeric"})
 
 
@@ -101,14 +103,14 @@ class ProductForm(CantingForm):
                         description=_l("Pick a known motif or write your own."))
     motif_story = TextAreaField(_l("Story of the motif"), validators=[Length(max=5000)],
                                 description=_l("What the motif means and where it comes from."))
-    price = RupiahField(_l("Price (Rp)"), validators=[DataRequired(), NumberRange(min=1, max=1_000_000_000)],
+    price = RupiahField(_l("Price (Rp)"), validators=[DataRequired(), PRICE_RANGE.form_validator()],
                         render_kw={"inputmode": "numeric"}, description=_l("e.g. 285000 or 285.000"))
     variants = FieldList(FormField(VariantRow), label=_l("Sizes and stock"), min_entries=1, max_entries=30)
-    weight_g = IntegerField(_l("Weight (grams)"), validators=[DataRequired(), NumberRange(min=1, max=100_000)],
+    weight_g = IntegerField(_l("Weight (grams)"), validators=[DataRequired(), WEIGHT_RANGE.form_validator()],
                             render_kw={"inputmode": "numeric"}, description=_l("Packed, for the shipping cost."))
-    length_cm = IntegerField(_l("Length (cm)"), validators=[Optional(), NumberRange(min=1, max=10_000)],
+    length_cm = IntegerField(_l("Length (cm)"), validators=[Optional(), DIMENSION_RANGE.form_validator()],
                              render_kw={"inputmode": "numeric"})
-    width_cm = IntegerField(_l("Width (cm)"), validators=[Optional(), NumberRange(min=1, max=10_000)],
+    width_cm = IntegerField(_l("Width (cm)"), validators=[Optional(), DIMENSION_RANGE.form_validator()],
                             render_kw={"inputmode": "numeric"})
     material = StringField(_l("Material"), validators=[Length(max=80)], description=_l("e.g. katun primisima"))
     dye = SelectField(_l("Dye"), choices=select_choices(
@@ -171,6 +173,41 @@ class ProductForm(CantingForm):
         return {name: getattr(self, name).data for name in self.DETAIL_FIELDS} | {
             "dye": self.dye.data or None, "batikmark_number": (self.batikmark_number.data or "").strip() or None,
         }
+
+
+class QuickEditForm(CantingForm):
+    """Price, status and the stock of each variant, from the seller's product list.
+
+    Build it with for_product(): the stock fields are named `stock-<variant id>`, and every
+    field's id carries the product's or variant's id, as the list shows one form per product.
+    """
+
+    @classmethod
+    def for_product(cls, product, **kwargs) -> "QuickEditForm":
+        fields = {
+            "price": RupiahField(_l("Price (Rp)"), validators=[InputRequired(), PRICE_RANGE.form_validator()],
+                                 id=f"price-{product.id}", render_kw={"inputmode": "numeric"}),
+            "status": SelectField(_l("Status"), choices=select_choices(STATUS_CHOICES), id=f"status-{product.id}"),
+        } | {
+            f"stock-{variant.id}": IntegerField(_l("Stock: %(name)s", name=variant.name),
+                                                validators=[InputRequired(), STOCK_RANGE.form_validator()],
+                                                render_kw={"inputmode": "numeric"})
+            for variant in product.variants
+        }
+        form_class = type("ProductQuickEditForm", (cls,), fields)
+        data = {"price": product.price, "status": product.status} | {
+            f"stock-{variant.id}": variant.stock for variant in product.variants}
+        form = form_class(data=data, **kwargs)
+        form.product = product
+        return form
+
+    def variant_specs(self) -> list[dict]:
+        """Every variant of the product, kept as it is but for its new stock."""
+        return [{"id": v.id, "name": v.name, "price": v.price, "stock": self[f"stock-{v.id}"].data}
+                for v in self.product.variants]
+
+    def stock_fields(self) -> list:
+        return [self[f"stock-{variant.id}"] for variant in self.product.variants]
 
 
 class ChosenPhotos:

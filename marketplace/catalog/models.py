@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from marketplace.accounts.models import utcnow
+from marketplace.core.numbers import IntRange
 from marketplace.extensions import db
 
 
@@ -60,6 +61,13 @@ CATEGORIES = ("cloth", "clothing", "accessory", "home_decor", "other")
 TECHNIQUES = ("tulis", "cap", "kombinasi", "jumputan", "printing")
 BATIK_TECHNIQUES = ("tulis", "cap", "kombinasi", "jumputan")
 DYES = ("natural", "synthetic")
+# The numbers a seller may enter, checked alike by the product form, the quick edit, the API
+# schemas and the services (see core/numbers.py).
+PRICE_RANGE = IntRange(1, 1_000_000_000)  # whole rupiah: Rp 1 billion is far above any cloth
+PRICE_FILTER_RANGE = IntRange(0, PRICE_RANGE.maximum)  # the catalogue's min_price / max_price
+STOCK_RANGE = IntRange(0, 1_000_000)
+WEIGHT_RANGE = IntRange(1, 100_000)  # grams, packed
+DIMENSION_RANGE = IntRange(1, 10_000)  # centimetres
 # Suggested in the listing form before the catalogue has motifs of its own: classic motifs of
 # Java's courts and coast and the regional ones of the programs' provinces.
 KNOWN_MOTIFS = (

@@ -2,16 +2,19 @@
 import marshmallow as ma
 from flask_babel import gettext as _
 
-from marketplace.core.fields import UtcDateTime
+from marketplace.core.fields import UtcDateTime, WholeNumber
+from marketplace.core.numbers import DATABASE_ID_RANGE
 from marketplace.catalog.listing import read_cursor
 from marketplace.catalog.media import media_url
-from marketplace.catalog.models import CATEGORIES, DYES, TECHNIQUES
+from marketplace.catalog.models import (
+    CATEGORIES, DIMENSION_RANGE, DYES, PRICE_FILTER_RANGE, PRICE_RANGE, STOCK_RANGE, TECHNIQUES, WEIGHT_RANGE,
+)
 from marketplace.catalog.queries import SORTS
 from marketplace.core.pagination import CursorError, PageMeta, PageQuery
 from marketplace.core.regions import PROVINCES
 from marketplace.programs.schemas import BadgeOut
 
-MAX_PRICE = 1_000_000_000  # Rp 1 billion: far above any cloth, far below overflow
+# Number ranges are declared once in catalog/models.py and shared with the forms and services.
 
 
 class ShopRef(ma.Schema):
@@ -24,10 +27,10 @@ class ShopRef(ma.Schema):
 
 
 class VariantIn(ma.Schema):
-    id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1))
+    id = WholeNumber(validate=DATABASE_ID_RANGE.schema_validator())
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
-    stock = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=1_000_000))
-    price = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=MAX_PRICE))
+    stock = WholeNumber(required=True, validate=STOCK_RANGE.schema_validator())
+    price = WholeNumber(allow_none=True, validate=PRICE_RANGE.schema_validator())
 
 
 class VariantOut(ma.Schema):
@@ -46,10 +49,10 @@ class ProductIn(ma.Schema):
     motif_story = ma.fields.String(load_default="", validate=ma.validate.Length(max=5_000))
     material = ma.fields.String(load_default="", validate=ma.validate.Length(max=80))
     dye = ma.fields.String(allow_none=True, validate=ma.validate.OneOf(DYES))
-    length_cm = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=10_000))
-    width_cm = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=1, max=10_000))
-    weight_g = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=100_000))
-    price = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=MAX_PRICE))
+    length_cm = WholeNumber(allow_none=True, validate=DIMENSION_RANGE.schema_validator())
+    width_cm = WholeNumber(allow_none=True, validate=DIMENSION_RANGE.schema_validator())
+    weight_g = WholeNumber(required=True, validate=WEIGHT_RANGE.schema_validator())
+    price = WholeNumber(required=True, validate=PRICE_RANGE.schema_validator())
     batikmark_number = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40))
     status = ma.fields.String(load_default="draft", validate=ma.validate.OneOf(["draft", "active", "archived"]))
     variants = ma.fields.List(ma.fields.Nested(VariantIn), validate=ma.validate.Length(min=1, max=30))
@@ -105,8 +108,8 @@ class ProductQuery(PageQuery):
     motif = ma.fields.String(validate=ma.validate.Length(max=80))
     program = ma.fields.String(validate=ma.validate.Length(max=120))
     province = ma.fields.String(validate=ma.validate.OneOf(PROVINCES))
-    min_price = ma.fields.Integer(validate=ma.validate.Range(min=0, max=MAX_PRICE))
-    max_price = ma.fields.Integer(validate=ma.validate.Range(min=0, max=MAX_PRICE))
+    min_price = WholeNumber(validate=PRICE_FILTER_RANGE.schema_validator())
+    max_price = WholeNumber(validate=PRICE_FILTER_RANGE.schema_validator())
     in_stock = ma.fields.Boolean()
     sort = ma.fields.String(load_default="relevance", validate=ma.validate.OneOf(SORTS))
     cursor = ma.fields.String(
@@ -180,5 +183,5 @@ class ImageUploadIn(ma.Schema):
 
 
 class ImageOrderIn(ma.Schema):
-    image_ids = ma.fields.List(ma.fields.Integer(validate=ma.validate.Range(min=1, max=2**31 - 1)),
+    image_ids = ma.fields.List(WholeNumber(validate=DATABASE_ID_RANGE.schema_validator()),
                                required=True, validate=ma.validate.Length(min=1, max=8))

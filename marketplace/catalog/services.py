@@ -3,15 +3,18 @@ the search document in the same transaction."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from slugify import slugify
 
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import images, search
 from marketplace.catalog.models import (
-    CATEGORIES, DYES, TECHNIQUES, Product, ProductStatus, Shop, ShopStatus, Variant,
+    CATEGORIES, DIMENSION_RANGE, DYES, PRICE_RANGE, STOCK_RANGE, TECHNIQUES, WEIGHT_RANGE, Product,
+    ProductStatus, Shop, ShopStatus, Variant,
 )
 from marketplace.core.errors import Conflict, NotFound, ValidationFailed
+from marketplace.core.i18n import format_rupiah
 from marketplace.core.regions import PROVINCES
 from marketplace.core.transaction import commit
 from marketplace.extensions import db
@@ -135,15 +138,22 @@ def _validate_product(values: dict) -> None:
         raise ValidationFailed(_("Choose a technique."), field="technique")
     if values.get("dye") not in (None, "", *DYES):
         raise ValidationFailed(_("Choose natural or synthetic dye."), field="dye")
-    price = values.get("price")
-    if not isinstance(price, int) or price <= 0:
-        raise ValidationFailed(_("The price must be a whole number of rupiah above zero."), field="price")
-    weight = values.get("weight_g")
-    if not isinstance(weight, int) or weight <= 0:
-        raise ValidationFailed(_("Enter the weight in grams."), field="weight_g")
+    if values.get("price") not in PRICE_RANGE:
+        raise ValidationFailed(_price_error(), field="price")
+    if values.get("weight_g") not in WEIGHT_RANGE:
+        raise ValidationFailed(_("Enter the weight in grams, from %(min)s to %(max)s.",
+                                 min=format_decimal(WEIGHT_RANGE.minimum), max=format_decimal(WEIGHT_RANGE.maximum)),
+                               field="weight_g")
     for field in ("length_cm", "width_cm"):
-        if values.get(field) is not None and values[field] <= 0:
-            raise ValidationFailed(_("Must be above zero."), field=field)
+        if values.get(field) is not None and values[field] not in DIMENSION_RANGE:
+            raise ValidationFailed(_("Enter centimetres, from %(min)s to %(max)s.",
+                                     min=format_decimal(DIMENSION_RANGE.minimum),
+                                     max=format_decimal(DIMENSION_RANGE.maximum)), field=field)
+
+
+def _price_error() -> str:
+    return _("Enter a price from %(min)s to %(max)s.", min=format_rupiah(PRICE_RANGE.minimum),
+             max=format_rupiah(PRICE_RANGE.maximum))
 
 
 def _apply_variants(product: Product, variants: list[dict]) -> None:
@@ -162,10 +172,12 @@ def _apply_variants(product: Product, variants: list[dict]) -> None:
         stock, price = spec.get("stock", 0), spec.get("price")
         if not name:
             raise ValidationFailed(_("Every variant needs a name."), field="variants")
-        if not isinstance(stock, int) or stock < 0:
-            raise ValidationFailed(_("Stock cannot be negative."), field="variants")
-        if price is not None and (not isinstance(price, int) or price <= 0):
-            raise ValidationFailed(_("A variant price must be above zero."), field="variants")
+        if stock not in STOCK_RANGE:
+            raise ValidationFailed(_("Stock must be a whole number from %(min)s to %(max)s.",
+                                     min=format_decimal(STOCK_RANGE.minimum),
+                                     max=format_decimal(STOCK_RANGE.maximum)), field="variants")
+        if price is not None and price not in PRICE_RANGE:
+            raise ValidationFailed(_price_error(), field="variants")
         variant = existing.get(spec.get("id")) if spec.get("id") else None
         if spec.get("id") and variant is None:
             raise ValidationFailed(_("Unknown variant."), field="variants")

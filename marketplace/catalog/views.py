@@ -10,7 +10,7 @@ from marketplace.accounts.policy import roles_required
 from marketplace.catalog import images, listing, queries, services
 from marketplace.catalog.media import media_url
 from marketplace.accounts.forms import ConfirmForm
-from marketplace.catalog.forms import STATUS_CHOICES, NewProductForm, rupiah_digits, PhotoUploadForm, ProductForm, ShopForm, SuspendForm
+from marketplace.catalog.forms import NewProductForm, PhotoUploadForm, ProductForm, QuickEditForm, ShopForm, SuspendForm
 from marketplace.catalog.models import CATEGORY_LABELS, TECHNIQUE_FILTER_LABELS, Product, Shop
 from marketplace.catalog.schemas import ProductQuery
 from marketplace.core.pagination import cursor_url
@@ -170,10 +170,19 @@ def my_products():
     if shop is None:
         flash(_("Open your shop first."), "info")
         return redirect(url_for("catalog.my_shop"))
+    return _my_products_page(shop)
+
+
+def _my_products_page(shop: Shop, refused: QuickEditForm | None = None):
+    """The seller's list, each product with its quick edit form; REFUSED is a quick edit that
+    came back with errors, shown on its product with what was typed."""
     products = db.session.scalars(
         sa.select(Product).where(Product.shop_id == shop.id).order_by(Product.status, Product.created_at.desc())
     ).all()
-    return render_template("catalog/my_products.html", shop=shop, products=products, status_choices=STATUS_CHOICES)
+    forms = {product.id: QuickEditForm.for_product(product, formdata=None) for product in products}
+    if refused is not None:
+        forms[refused.product.id] = refused
+    return render_template("catalog/my_products.html", shop=shop, products=products, forms=forms)
 
 
 @bp.route("/dashboard/products/new", methods=["GET", "POST"])
@@ -266,18 +275,15 @@ def product_photo_delete(product_id: int, image_id: int):
 def product_quick_edit(product_id: int):
     """Price, stock and status from the product list, without opening the full form."""
     product = services.owned_product(current_user, product_id)
-    try:
-        price = int(rupiah_digits(request.form.get("price", "")))
-        variants = [{"id": v.id, "name": v.name, "price": v.price,
-                     "stock": int(request.form.get(f"stock-{v.id}", ""))} for v in product.variants]
-    except ValueError:
-        flash(_("Price and stock must be whole numbers."), "error")
-        return redirect(url_for("catalog.my_products"))
-    try:
-        services.update_product(current_user, product_id, price=price, variants=variants,
-                                status=request.form.get("status", product.status))
-    except CantingError as error:
-        flash(error.message, "error")
-    else:
-        flash(_("%(title)s saved.", title=product.title), "success")
-    return redirect(url_for("catalog.my_products"))
+    form = QuickEditForm.for_product(product)
+    if form.validate_on_submit():
+        try:
+            services.update_product(current_user, product_id, price=form.price.data, status=form.status.data,
+                                    variants=form.variant_specs())
+        except CantingError as error:
+            apply_form_errors(form, error)
+        else:
+            flash(_("%(title)s saved.", title=product.title), "success")
+            return redirect(url_for("catalog.my_products"))
+    flash(_("%(title)s was not saved: check the marked fields.", title=product.title), "error")
+    return _my_products_page(product.shop, refused=form)

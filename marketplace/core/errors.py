@@ -1,12 +1,12 @@
 """Domain errors and the one place that turns any error into an HTTP answer.
 
-Services raise CantingError subclasses; routes under /api/ answer JSON
-``{"code", "status", "message", "errors"}`` and every other route answers a
-friendly page in the visitor's language.
+Services raise CantingError subclasses; routes of a JSON blueprint (the API, a payment
+webhook: see register_json_blueprint) answer JSON ``{"code", "status", "message", "errors"}``
+and every other route answers a friendly page in the visitor's language.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template, request
+from flask import Blueprint, Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -65,8 +65,26 @@ ERROR_HINTS = {
 }
 
 
+JSON_BLUEPRINTS = "canting.json_blueprints"  # app.extensions key: {blueprint name: url prefix}
+# A URL that matches no route (or a route of the app itself) has no blueprint to ask: under
+# these prefixes it still gets JSON.
+JSON_PATH_PREFIXES = ("/api/",)
+
+
+def register_json_blueprint(app: Flask, blueprint: Blueprint) -> None:
+    """Errors raised in BLUEPRINT's routes answer JSON, whatever their URL (an API, a webhook);
+    so does an unknown URL or a wrong method under its url_prefix."""
+    app.extensions.setdefault(JSON_BLUEPRINTS, {})[blueprint.name] = blueprint.url_prefix
+
+
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    """Whether the error of this request is answered in JSON: chosen by the blueprint of the
+    route, or for a URL that matched no route of a blueprint, by its path."""
+    registry = current_app.extensions.get(JSON_BLUEPRINTS, {})
+    if request.blueprint is not None:
+        return any(name in registry for name in request.blueprints)
+    prefixes = JSON_PATH_PREFIXES + tuple(prefix.rstrip("/") + "/" for prefix in registry.values() if prefix)
+    return request.path.startswith(prefixes)
 
 
 def _json_error(status: int, name: str, message: str, errors=None, headers=None):

@@ -12,3 +12,13 @@ class UtcDateTime(ma.fields.DateTime):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+class WholeNumber(ma.fields.Integer):
+    """An integer that refuses 1.5 rather than rounding it down to 1, as marshmallow's Integer does;
+    1.0 and "12" are still whole numbers. For every integer a client sends."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)

@@ -14,6 +14,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 from flask import request, url_for
 
+from marketplace.core.fields import WholeNumber
 from marketplace.extensions import db
 
 DEFAULT_PER_PAGE = 24
@@ -21,8 +22,8 @@ MAX_PER_PAGE = 100
 
 
 class PageQuery(ma.Schema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
-    per_page = ma.fields.Integer(
+    page = WholeNumber(load_default=1, validate=ma.validate.Range(min=1, max=100_000))
+    per_page = WholeNumber(
         load_default=DEFAULT_PER_PAGE, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
     )
 
@@ -129,8 +130,11 @@ def parse_key_value(column: sa.ColumnElement, value):
         if parsed.tzinfo is None:
             raise CursorError("time")
         return parsed.astimezone(timezone.utc)
-    if isinstance(column.type, sa.Integer):  # BigInteger too
-        if type(value) is not int or not -(2**63) <= value < 2**63:
+    if isinstance(column.type, sa.Integer):
+        # The column's own range: PostgreSQL refuses to compare an INTEGER with a parameter
+        # beyond it ("integer out of range") rather than finding no row.
+        bits = 64 if isinstance(column.type, sa.BigInteger) else 32
+        if type(value) is not int or not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
             raise CursorError("integer")
         return value
     raise CursorError("unsupported key type")

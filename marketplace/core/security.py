@@ -1,7 +1,8 @@
 """Security headers (Flask-Talisman), no caching of personal pages, and safe redirects."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import unicodedata
+from urllib.parse import unquote, urlsplit
 
 from flask import Flask, request
 
@@ -50,9 +51,37 @@ def init_security_headers(app: Flask) -> None:
     app.after_request(no_store_personal_pages)
 
 
+MAX_REDIRECT_LENGTH = 2000
+
+
 def is_safe_redirect(target: str | None) -> bool:
-    """Only same-site relative paths: '/account', never '//evil.example' or 'https://…'."""
-    if not target:
+    """Whether TARGET, a `next` or other redirect target read from a request, may be redirected to.
+
+    The one check for every such target: a path on this site, '/account' or '/products?q=kawung',
+    starting with a single '/', with no scheme or host ('https://…', '//evil.example'), no
+    backslash ('/\\evil.example', which browsers read as '//'), and no control, format or line
+    separator characters (a newline would split the Location header, and browsers drop tabs and
+    newlines, so that '/', a tab and '/evil.example' become '//evil.example'). Percent-encoded
+    forms ('%0A', '%5C', '%2F%2F') are decoded and checked too.
+    """
+    if not isinstance(target, str) or not target or len(target) > MAX_REDIRECT_LENGTH:
         return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//") and "\\" not in target
+    decoded, previous = target, None
+    while decoded != previous:  # '%250A' is '%0A' once decoded
+        decoded, previous = unquote(decoded), decoded
+    for text in (target, decoded):
+        if not text.startswith("/") or text.startswith("//") or "\\" in text:
+            return False
+        if any(_is_unsafe_character(character) for character in text):
+            return False
+        parts = urlsplit(text)
+        if parts.scheme or parts.netloc:
+            return False
+    return True
+
+
+def _is_unsafe_character(character: str) -> bool:
+    # Cc control, Cf format (e.g. zero-width, bidi overrides), Zl/Zp line and paragraph separators,
+    # Zs spaces other than the plain one, Cs/Co/Cn surrogates, private use and unassigned.
+    category = unicodedata.category(character)
+    return category[0] == "C" or category in ("Zl", "Zp") or (category == "Zs" and character != " ")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
+from marketplace.core.blueprints import Blueprint
 
 from marketplace.accounts.models import Role
 from marketplace.accounts.policy import api_user, token_required

@@ -3,7 +3,7 @@ in public output solely as a badge, and only when verified and made public by th
 import marshmallow as ma
 from flask_babel import gettext as _
 
-from marketplace.core.fields import UtcDateTime
+from marketplace.core.fields import UtcDateTime, WholeNumber
 from marketplace.core.pagination import PageQuery
 from marketplace.core.regions import PROVINCES
 from marketplace.programs.models import (
@@ -57,7 +57,7 @@ class ProgramIn(ma.Schema):
     province = ma.fields.String(required=True, validate=ma.validate.OneOf(PROVINCES))
     start_date = ma.fields.Date(required=True)
     end_date = ma.fields.Date(required=True)
-    participant_count = ma.fields.Integer(allow_none=True, validate=ma.validate.Range(min=0, max=100_000))
+    participant_count = WholeNumber(allow_none=True, validate=ma.validate.Range(min=0, max=100_000))
     held_in_correctional_facility = ma.fields.Boolean(load_default=False)
 
     @ma.validates_schema

@@ -105,3 +105,85 @@ def test_id_beyond_integer_range_is_not_found_not_a_crash(client):
     response = client.get("/api/v1/graduations/99999999999999999999")
     assert response.status_code == 404
     assert response.is_json
+
+
+@pytest.fixture
+def blueprint_app(make_app):
+    """An app with a JSON blueprint outside /api/ (as a payment webhook will be) and an HTML one."""
+    from flask import Blueprint, abort
+    from werkzeug.exceptions import NotFound
+
+    from marketplace.core.errors import register_json_blueprint
+    from marketplace.extensions import csrf
+
+    app = make_app("testing")
+    hooks = Blueprint("test-hooks", __name__, url_prefix="/hooks")
+
+    @hooks.route("/missing", methods=["POST"])
+    def hook_missing():
+        raise NotFound()
+
+    @hooks.route("/unsigned", methods=["POST"])
+    def hook_unsigned():
+        abort(400, description="Signature missing.")
+
+    @hooks.route("/invalid", methods=["POST"])
+    def hook_invalid():
+        raise ValidationFailed("Unknown event type.", field="type")
+
+    @hooks.route("/boom", methods=["POST"])
+    def hook_boom():
+        raise RuntimeError("secret internal detail")
+
+    pages = Blueprint("test-pages", __name__)
+
+    @pages.route("/page/missing")
+    @pages.route("/api/v1/an-html-page")  # the blueprint decides, not the path
+    def page_missing():
+        raise NotFound()
+
+    csrf.exempt(hooks)  # signed by the sender, as a webhook is
+    app.register_blueprint(hooks)
+    register_json_blueprint(app, hooks)
+    app.register_blueprint(pages)
+    return app
+
+
+@pytest.mark.parametrize("method,path,status", [
+    ("post", "/hooks/missing", 404), ("post", "/hooks/unsigned", 400), ("post", "/hooks/invalid", 422),
+    ("post", "/hooks/boom", 500),
+    ("get", "/hooks/missing", 405),  # a wrong method matches no route: the blueprint's prefix decides
+    ("post", "/hooks/no-such-hook", 404),
+])
+def test_a_json_blueprint_outside_the_api_answers_json(blueprint_app, method, path, status):
+    response = getattr(blueprint_app.test_client(), method)(path)
+    assert response.status_code == status
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert set(body) == ERROR_KEYS and body["code"] == status
+    assert "secret internal detail" not in response.get_data(as_text=True)
+    if path == "/hooks/invalid":
+        assert body["errors"] == {"type": ["Unknown event type."]}
+    if path == "/hooks/unsigned":
+        assert body["message"] == "Signature missing."
+
+
+@pytest.mark.parametrize("path", ["/page/missing", "/api/v1/an-html-page"])
+def test_an_html_blueprint_answers_an_error_page(blueprint_app, path):
+    assert_error_page(blueprint_app.test_client().get(path), 404)
+
+
+def test_an_unknown_api_path_still_answers_json_beside_other_blueprints(blueprint_app):
+    response = blueprint_app.test_client().get("/api/v1/no-such-thing")
+    assert response.status_code == 404 and response.mimetype == "application/json"
+
+
+def test_every_api_route_belongs_to_a_json_blueprint(app):
+    """A new API blueprint that is not registered as JSON would answer its errors with HTML."""
+    from marketplace.core.errors import JSON_BLUEPRINTS
+
+    json_blueprints = app.extensions[JSON_BLUEPRINTS]
+    html_pages = {"core.api_docs", "core.api_docs_asset"}  # the interactive docs are a page
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") and rule.endpoint not in html_pages:
+            assert rule.endpoint.rpartition(".")[0] in json_blueprints, rule.rule
