@@ -30,14 +30,6 @@ ALLOWED = {
 APP_LEVEL = {"marketplace", "marketplace.demo"}  # may import anything; nothing in a domain imports them
 CORE_MODULES = {"marketplace.extensions"}  # top-level modules that belong to core
 
-# Two circles of issue 9, being removed on other branches (accounts stops importing programs;
-# programs stops importing the catalogue's Shop). Delete each entry once its import is gone:
-# test_known_circles_are_still_there fails to say so.
-KNOWN_CIRCLES_BEING_REMOVED = {
-    ("accounts", "programs"): {"marketplace/accounts/services.py", "marketplace/accounts/views.py"},
-    ("programs", "catalog"): {"marketplace/programs/queries.py"},
-}
-
 
 @dataclass(frozen=True)
 class Import:
@@ -127,7 +119,7 @@ def test_every_domain_package_has_a_place_in_the_layers():
 
 def test_domains_import_only_the_domains_below_them():
     wrong = [f"{imp}  [{source} -> {target}]" for source, target, imp in domain_edges()
-             if target not in ALLOWED[source] and not is_known_circle(source, target, imp)]
+             if target not in ALLOWED[source]]
     assert not wrong, "Imports against the direction of the domains:\n" + "\n".join(wrong)
 
 
@@ -179,26 +171,13 @@ def find_cycle(edges: set[tuple[str, str]]) -> list[str] | None:
     return None
 
 
-def is_known_circle(source: str, target: str, imp: Import) -> bool:
-    return imp.source in KNOWN_CIRCLES_BEING_REMOVED.get((source, target), set())
-
-
 def test_no_circle_between_domains():
     edges = domain_edges()
-    cycle = find_cycle({(s, t) for s, t, imp in edges if not is_known_circle(s, t, imp)})
+    cycle = find_cycle({(s, t) for s, t, _imp in edges})
     if cycle:
         pairs = set(zip(cycle, cycle[1:]))
         lines = [str(imp) for s, t, imp in edges if (s, t) in pairs]
         pytest.fail(f"Circle between domains: {' -> '.join(cycle)}\n" + "\n".join(lines))
-
-
-@pytest.mark.parametrize("pair", sorted(KNOWN_CIRCLES_BEING_REMOVED))
-def test_known_circles_are_still_there(pair):
-    """Once an allowed backwards import is gone, its entry must go too, or it could come back."""
-    present = {imp.source for s, t, imp in domain_edges() if (s, t) == pair}
-    gone = KNOWN_CIRCLES_BEING_REMOVED[pair] - present
-    assert not gone, f"{pair[0]} -> {pair[1]} no longer imported from {sorted(gone)}: " \
-                     "delete it from KNOWN_CIRCLES_BEING_REMOVED."
 
 
 def test_the_import_walker_sees_hidden_and_relative_imports():
