@@ -10,7 +10,7 @@ from marketplace.catalog.models import (
     BATIK_TECHNIQUES, KNOWN_MOTIFS, Product, ProductStatus, Shop, ShopStatus, Variant, motif_key,
 )
 from marketplace.core.pagination import SortKey
-from marketplace.programs.models import Graduation, GraduationStatus, TrainingProgram
+from marketplace.programs.models import Graduation, TrainingProgram
 from marketplace.programs.queries import shown_graduations
 
 SORTS = ("relevance", "newest", "price_asc", "price_desc")
@@ -75,15 +75,10 @@ def products_filtered(*, q=None, category=None, technique=None, motif=None, prog
             sa.exists().where(Variant.product_id == Product.id, Variant.stock > 0)
         )
     if program:
-        query = query.where(
-            sa.exists().where(
-                Graduation.artisan_id == Shop.owner_id,
-                Graduation.status == GraduationStatus.VERIFIED.value,
-                Graduation.public.is_(True),
-                Graduation.program_id == TrainingProgram.id,
-                TrainingProgram.slug == program,
-            )
-        )
+        # The programs' own rule for what buyers may see, so a private graduation never counts.
+        program_id = sa.select(TrainingProgram.id).where(TrainingProgram.slug == program).scalar_subquery()
+        shown = shown_graduations().where(Graduation.program_id == program_id)
+        query = query.where(Shop.owner_id.in_(shown.with_only_columns(Graduation.artisan_id)))
     order = effective_sort(sort, q)
     if q and q.strip():
         query, rank = search.apply_search(query, q)
