@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from marketplace.catalog import queries
 from marketplace.core.pagination import (
-    CursorError, Position, count_rows, decode_cursor, encode_cursor, key_value, parse_key_value,
+    CursorError, Position, count_rows, decode_cursor, encode_cursor, key_value, read_seek_keys,
     seek_condition,
 )
 from marketplace.extensions import db
@@ -68,15 +68,8 @@ def read_cursor(token: str, *, sort: str = "relevance", q: str | None = None) ->
             raise CursorError("shape")
         return Position(page=page)
     keys = queries.SORT_KEYS[order]
-    # "a": the page starts after the row with these keys; "b": it ends before it (going back).
-    if set(payload) not in ({"o", "p", "a"}, {"o", "p", "b"}):
-        raise CursorError("shape")
-    direction = "a" if "a" in payload else "b"
-    values = payload[direction]
-    if not isinstance(values, list) or len(values) != len(keys):
-        raise CursorError("keys")
-    parsed = tuple(parse_key_value(key.column, value) for key, value in zip(keys, values))
-    return Position(page=page, keys=parsed, backwards=direction == "b")
+    parsed, backwards = read_seek_keys(payload, keys, other=frozenset({"o", "p"}))
+    return Position(page=page, keys=parsed, backwards=backwards)
 
 
 def _cursor(order: str, page: int, item=None, *, backwards: bool = False) -> str:

@@ -140,6 +140,21 @@ def parse_key_value(column: sa.ColumnElement, value):
     raise CursorError("unsupported key type")
 
 
+def read_seek_keys(payload: dict, keys: Sequence[SortKey], *, other: frozenset = frozenset()) -> tuple[tuple, bool]:
+    """The sort key values a keyset cursor carries and whether it pages backwards.
+
+    "a": the page starts after the row with these keys; "b": it ends before it (going back).
+    OTHER names the cursor's other fields. Raises CursorError for any other shape.
+    """
+    if set(payload) not in (other | {"a"}, other | {"b"}):
+        raise CursorError("shape")
+    direction = "a" if "a" in payload else "b"
+    values = payload[direction]
+    if not isinstance(values, list) or len(values) != len(keys):
+        raise CursorError("keys")
+    return tuple(parse_key_value(key.column, value) for key, value in zip(keys, values)), direction == "b"
+
+
 def seek_condition(keys: Sequence[SortKey], values: Sequence, *, backwards: bool = False):
     """Rows strictly after VALUES in the order of KEYS (strictly before them when BACKWARDS).
 

@@ -20,7 +20,7 @@ from flask import current_app
 
 from marketplace.accounts.models import User
 from marketplace.core.pagination import (
-    CursorError, Position, SortKey, decode_cursor, encode_cursor, key_value, parse_key_value,
+    Position, SortKey, decode_cursor, encode_cursor, key_value, read_seek_keys,
     seek_condition,
 )
 from marketplace.extensions import db
@@ -85,15 +85,8 @@ def programs_in_log() -> list[TrainingProgram]:
 def read_cursor(token: str) -> Position:
     """The position a cursor of this log points at. Raises CursorError for any other string."""
     payload = decode_cursor(token)
-    # "a": the page starts after the row with these keys; "b": it ends before it (going back).
-    if set(payload) not in ({"a"}, {"b"}):
-        raise CursorError("shape")
-    direction = "a" if "a" in payload else "b"
-    values = payload[direction]
-    if not isinstance(values, list) or len(values) != len(SORT_KEYS):
-        raise CursorError("keys")
-    keys = tuple(parse_key_value(key.column, value) for key, value in zip(SORT_KEYS, values))
-    return Position(keys=keys, backwards=direction == "b")
+    keys, backwards = read_seek_keys(payload, SORT_KEYS)
+    return Position(keys=keys, backwards=backwards)
 
 
 def _cursor(entry: AccessLogEntry, *, backwards: bool) -> str:

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from PIL import Image
 
 from marketplace.core.errors import Conflict, NotFound, ValidationFailed
+from marketplace.core.pagination import CursorError
 from marketplace.extensions import db as _db
 from marketplace.programs import access_log, rosters, services
 from marketplace.programs.models import AccessLogEntry, Graduation, Invitation, ProgramEdit, TrainingProgram
@@ -619,7 +620,7 @@ def test_the_access_log_pages_by_keyset_newest_first_without_overlap(db, officer
     back = access_log.access_log_page(filters, access_log.read_cursor(third.prev_cursor))
     assert [e.id for e in back.entries] == [e.id for e in second.entries]
     for bad in ("", "not-a-cursor", "eyJ4IjoxfQ"):
-        with pytest.raises(access_log.CursorError):
+        with pytest.raises(CursorError):
             access_log.read_cursor(bad)
 
 
