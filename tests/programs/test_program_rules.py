@@ -1,0 +1,85 @@
+"""Program facts as officers enter them, the graduate list they read, and what withdrawing a
+graduation leaves in the access log."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import sqlalchemy as sa
+
+from marketplace.programs import services
+from marketplace.programs.models import AccessLogEntry
+from tests import factories
+
+PROGRAM = {"title": "Coaching Clinic Batik Tulis", "kind": "coaching_clinic", "techniques": ["tulis"],
+           "partners": [], "description": "", "venue": "Gedung Dekranasda", "city": "Kota Palembang",
+           "province": "Sumatera Selatan", "start_date": date(2022, 3, 1), "end_date": date(2022, 3, 2),
+           "participant_count": 25}
+
+
+def test_a_one_day_program_with_no_participant_count_yet_is_accepted():
+    officer = factories.make_user(roles=["officer"], organization=factories.make_organization())
+    program = services.create_program(officer, **{**PROGRAM, "end_date": PROGRAM["start_date"],
+                                                  "participant_count": 0})
+    assert (program.start_date, program.end_date, program.participant_count) == (
+        date(2022, 3, 1), date(2022, 3, 1), 0)
+
+
+def test_programs_with_the_same_title_and_year_are_numbered_in_turn():
+    officer = factories.make_user(roles=["officer"], organization=factories.make_organization())
+    slugs = [services.create_program(officer, **PROGRAM).slug for _ in range(4)]
+    base = "coaching-clinic-batik-tulis-2022"
+    assert slugs == [base, f"{base}-2", f"{base}-3", f"{base}-4"]
+
+
+def test_a_program_keeps_its_description_and_a_missing_one_is_empty(client):
+    officer = factories.make_user(roles=["officer"], organization=factories.make_organization())
+    described = services.create_program(officer, **{**PROGRAM, "description": "Pewarnaan alami."})
+    undescribed = services.create_program(officer, **{**PROGRAM, "description": None})
+    assert (described.description, undescribed.description) == ("Pewarnaan alami.", "")
+    assert client.get(f"/api/v1/programs/{described.slug}").get_json()["description"] == "Pewarnaan alami."
+
+
+def test_an_admin_records_a_program_held_in_a_correctional_facility():
+    organization = factories.make_organization()
+    admin = factories.make_user(roles=["admin"])
+    program = services.create_program(admin, organization_slug=organization.slug,
+                                      **{**PROGRAM, "held_in_correctional_facility": True})
+    assert program.held_in_correctional_facility is True
+    assert services.default_public(program) is False
+
+
+def test_the_graduate_list_shows_open_claims_first_then_the_newest(db):
+    organization = factories.make_organization()
+    officer = factories.make_user(roles=["officer"], organization=organization)
+    program = factories.make_program(organization)
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    rows = [("verified", 0), ("claimed", 1), ("rejected", 2), ("claimed", 3), ("verified", 4)]
+    made = {}
+    for status, day in rows:
+        graduation = factories.make_graduation(factories.make_artisan(), program, status=status,
+                                               rejection_reason="No." if status == "rejected" else None,
+                                               created_at=start + timedelta(days=day))
+        made[graduation.id] = (status, day)
+    _program, graduates = services.view_program_graduates(officer, program.slug)
+    assert [made[g.id] for g in graduates] == [
+        ("claimed", 3), ("claimed", 1), ("rejected", 2), ("verified", 4), ("verified", 0)]
+
+
+def test_withdrawing_a_graduation_keeps_every_access_log_row(db):
+    organization = factories.make_organization()
+    officer = factories.make_user(roles=["officer"], organization=organization)
+    program = factories.make_program(organization, held_in_correctional_facility=True)
+    leaving, staying = factories.make_artisan(), factories.make_artisan()
+    withdrawn = factories.make_graduation(leaving, program)
+    kept = factories.make_graduation(staying, program)
+    withdrawn_id, kept_id = withdrawn.id, kept.id
+    services.view_claim(officer, withdrawn_id)
+    services.view_claim(officer, kept_id)
+
+    services.withdraw_graduation(leaving, withdrawn_id)
+
+    db.session.expire_all()
+    rows = db.session.execute(sa.select(AccessLogEntry.action, AccessLogEntry.graduation_id)
+                              .order_by(AccessLogEntry.id)).all()
+    # The withdrawn graduation's row stays (who looked, at what, when), without the deleted claim.
+    assert [tuple(row) for row in rows] == [("view_claim", None), ("view_claim", kept_id)]
