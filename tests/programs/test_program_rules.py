@@ -83,3 +83,45 @@ def test_withdrawing_a_graduation_keeps_every_access_log_row(db):
                               .order_by(AccessLogEntry.id)).all()
     # The withdrawn graduation's row stays (who looked, at what, when), without the deleted claim.
     assert [tuple(row) for row in rows] == [("view_claim", None), ("view_claim", kept_id)]
+
+
+def test_a_certificate_opens_under_a_plain_name_with_its_own_extension(client_for):
+    organization = factories.make_organization()
+    officer = factories.make_user(roles=["officer"], organization=organization)
+    artisan = factories.make_artisan()
+    program = factories.make_program(organization)
+    graduation = services.claim_graduation(artisan, program_slug=program.slug, certificate_number="SERT-1",
+                                           graduated_on=date(2021, 6, 5), certificate_file=factories.picture())
+    for reader in (officer, artisan):
+        response = client_for(reader).get(f"/graduations/{graduation.id}/certificate")
+        assert response.status_code == 200 and response.mimetype == "image/png"
+        assert response.headers["Content-Disposition"] == f"inline; filename=certificate-{graduation.id}.png"
+
+
+def test_a_decision_mail_links_to_the_artisans_graduations_page(outbox):
+    organization = factories.make_organization()
+    officer = factories.make_user(roles=["officer"], organization=organization)
+    graduation = factories.make_graduation(factories.make_artisan(name="Sari"), factories.make_program(organization))
+    services.verify_graduation(officer, graduation.id)
+    assert len(outbox) == 1
+    assert "http://localhost/dashboard/graduations" in outbox[0].body.split()
+
+
+def test_a_long_rejection_reason_is_kept_to_2000_characters(db):
+    organization = factories.make_organization()
+    officer = factories.make_user(roles=["officer"], organization=organization)
+    graduation = factories.make_graduation(factories.make_artisan(), factories.make_program(organization))
+    services.reject_graduation(officer, graduation.id, reason="  " + "x" * 2500)
+    db.session.expire_all()
+    assert services.own_graduation(graduation.artisan, graduation.id).rejection_reason == "x" * 2000
+
+
+def test_the_claims_queue_shows_the_oldest_claim_first():
+    organization = factories.make_organization()
+    officer = factories.make_user(roles=["officer"], organization=organization)
+    program = factories.make_program(organization)
+    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    days = (2, 0, 3, 1)
+    made = {factories.make_graduation(factories.make_artisan(), program,
+                                      created_at=start + timedelta(days=day)).id: day for day in days}
+    assert [made[claim.id] for claim in services.view_claims_queue(officer)] == [0, 1, 2, 3]

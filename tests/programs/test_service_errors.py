@@ -27,8 +27,11 @@ def world():
     artisan = factories.make_artisan()
     claimed = factories.make_graduation(artisan, program)
     decided = factories.make_graduation(factories.make_artisan(), program, status="verified")
+    with_certificate = factories.make_graduation(factories.make_artisan(), program,
+                                                 certificate_key="certificates/0123.png")
     return SimpleNamespace(
         organization=organization, program=program, artisan=artisan, claimed=claimed, decided=decided,
+        with_certificate=with_certificate,
         officer=factories.make_user(roles=["officer"], organization=organization),
         stranger=factories.make_user(roles=["officer"], organization=factories.make_organization()),
         admin=factories.make_user(roles=["admin"]),
@@ -112,6 +115,9 @@ CASES = {
     "someone else's graduation": (
         lambda w: services.set_graduation_visibility(factories.make_artisan(), w.claimed.id, public=True),
         NotFound, None, "Graduation not found."),
+    "certificate of another organization's claim": (
+        lambda w: services.read_certificate(w.stranger, w.with_certificate.id),
+        NotFound, None, "Certificate not found."),
     "claim without certificate file": (
         lambda w: services.read_certificate(w.officer, w.claimed.id),
         NotFound, None, "Certificate not found."),
