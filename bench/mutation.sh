@@ -66,10 +66,12 @@ for file in "${files[@]}"; do
     exit 1
   }
   (cd "$copy" && "$python" -m mutmut results --all true > mutmut-results.txt)
-  killed=$(grep -c ': killed$' "$copy/mutmut-results.txt" || true)
+  # One line per mutant, "    name: status"; statuses other than killed and survived (no tests,
+  # timeout, suspicious, ...) are counted apart.
+  counts=$(sed -n 's/^ *[^ ]*: //p' "$copy/mutmut-results.txt" | sort | uniq -c |
+           awk '{n=$1; $1=""; sub(/^ /, ""); printf "%s%d %s", sep, n, $0; sep=", "}')
   total=$(grep -c ': ' "$copy/mutmut-results.txt" || true)
-  survived=$((total - killed))
-  line="$file: $killed killed, $survived survived, $total total ($(( $(date +%s) - started )) s)"
+  line="$file: ${counts:-no mutants}; $total total ($(( $(date +%s) - started )) s)"
   echo "$line"
   grep -v ': killed$' "$copy/mutmut-results.txt" || true
   summary+=("$line")
