@@ -15,6 +15,10 @@
 # written into the repository. Results per file are printed as killed/survived/total, followed
 # by the names of the surviving mutants (`mutmut show NAME` in that copy prints the change);
 # docs/mutation.md records the last run and why each survivor is harmless.
+#
+# After adding tests, MUTATION_SURVIVORS_ONLY=1 with the MUTATION_WORKDIR of an earlier run
+# copies the repository's tests/ into each earlier copy and runs only the mutants that survived
+# there (mutmut collects coverage for the new tests and keeps the earlier verdicts of the rest).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 python=${PYTHON:-$repo/.venv/bin/python}
@@ -44,6 +48,17 @@ for file in "${files[@]}"; do
     exit 2
   fi
   copy="$workdir/$(echo "${file%.py}" | tr / -)"
+  survivors=()
+  if [ -n "${MUTATION_SURVIVORS_ONLY:-}" ]; then
+    if [ ! -f "$copy/mutmut-results.txt" ]; then
+      echo "No earlier run of $file in $workdir" >&2
+      exit 2
+    fi
+    mapfile -t survivors < <(grep -v ': killed$' "$copy/mutmut-results.txt" | sed 's/^ *//; s/:.*//')
+    rm -rf "$copy/tests" && cp -a "$repo/tests" "$copy/tests"
+    echo "== $file: ${#survivors[@]} earlier survivors, with the tests of $repo"
+  fi
+  if [ -z "${MUTATION_SURVIVORS_ONLY:-}" ]; then
   rm -rf "$copy" && mkdir -p "$copy"
   # The working tree as it is (uncommitted tests included), without git data, caches or uploads.
   tar -C "$repo" --exclude=.git --exclude=.venv --exclude=mutants --exclude=__pycache__ \
@@ -58,13 +73,19 @@ for file in "${files[@]}"; do
     echo "pytest_add_cli_args_test_selection ="
     printf '    %s\n' $selection
   } > "$copy/setup.cfg"
+  fi
   echo "== $file with $selection (in $copy)"
   started=$(date +%s)
-  (cd "$copy" && env -u TEST_DATABASE_URL "$python" -m mutmut run --max-children "$children" > mutmut-run.log 2>&1) || {
+  if [ -n "${MUTATION_SURVIVORS_ONLY:-}" ] && [ ${#survivors[@]} -eq 0 ]; then
+    : # nothing left to check
+  else
+  (cd "$copy" && env -u TEST_DATABASE_URL "$python" -m mutmut run --max-children "$children" "${survivors[@]}" \
+     >> mutmut-run.log 2>&1) || {
     echo "mutmut failed for $file; see $copy/mutmut-run.log" >&2
     tail -20 "$copy/mutmut-run.log" >&2
     exit 1
   }
+  fi
   (cd "$copy" && "$python" -m mutmut results --all true > mutmut-results.txt)
   # One line per mutant, "    name: status"; statuses other than killed and survived (no tests,
   # timeout, suspicious, ...) are counted apart.
