@@ -98,13 +98,14 @@ def test_a_certificate_opens_under_a_plain_name_with_its_own_extension(client_fo
         assert response.headers["Content-Disposition"] == f"inline; filename=certificate-{graduation.id}.png"
 
 
-def test_a_decision_mail_links_to_the_artisans_graduations_page(outbox):
+def test_a_decision_mail_greets_the_artisan_and_links_to_their_graduations(outbox):
     organization = factories.make_organization()
     officer = factories.make_user(roles=["officer"], organization=organization)
     graduation = factories.make_graduation(factories.make_artisan(name="Sari"), factories.make_program(organization))
     services.verify_graduation(officer, graduation.id)
     assert len(outbox) == 1
     assert "http://localhost/dashboard/graduations" in outbox[0].body.split()
+    assert "Sari," in outbox[0].body  # the greeting names the artisan
 
 
 def test_a_long_rejection_reason_is_kept_to_2000_characters(db):
