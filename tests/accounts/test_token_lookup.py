@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 import pytest
+from flask_babel import force_locale, gettext
 
 from marketplace.accounts import services
 from marketplace.accounts.models import ApiToken
@@ -81,3 +82,14 @@ def test_a_revoked_token_is_refused_even_beside_a_live_one_with_its_prefix(clien
     assert whoami(client, live) == nurul.id
     other = services.create_api_token(sari)  # revoking one token leaves the owner's others working
     assert whoami(client, other.secret) == sari.id
+
+
+def test_api_refusals_say_why_in_the_visitors_language(client):
+    with force_locale("id"):
+        needs_token = gettext("A valid bearer token is required.")
+        wrong_role = gettext("Your account may not use this endpoint.")
+    missing = client.get("/api/v1/me")
+    assert (missing.status_code, missing.get_json()["message"]) == (401, needs_token)
+    buyer = factories.make_user(roles=["buyer"])
+    refused = client.post("/api/v1/shops", json={"name": "Toko"}, headers=factories.bearer(buyer))
+    assert (refused.status_code, refused.get_json()["message"]) == (403, wrong_role)
