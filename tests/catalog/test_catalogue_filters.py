@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from marketplace.catalog.models import KNOWN_MOTIFS
 from tests import factories
 from tests.factories import make_product
 
@@ -97,3 +98,23 @@ def test_a_price_range_includes_products_priced_exactly_on_its_bounds(client, pr
         assert listing(client, f"min_price=200000&sort={sort}") == (["Kain 200000", "Kain 200001"], 2)
         assert listing(client, f"max_price=100000&sort={sort}") == (["Kain 100000", "Kain 99999"], 2)
         assert listing(client, f"min_price=150000&max_price=150000&sort={sort}") == (["Kain 150000"], 1)
+
+
+# --- motif suggestions on the listing form ------------------------------------------------------
+
+def test_the_listing_form_suggests_motifs_on_sale_most_listed_first(artisan_client):
+    shop = factories.make_shop(artisan_client.user)
+    for motif, count in (("Tampuk Manggis", 1), ("Kopi", 3), ("Durian", 2), ("Bunga Tanjung", 1)):
+        for _ in range(count):
+            make_product(shop, motif=motif)
+    make_product(shop, motif="Motif Rahasia", status="draft")  # not on sale: nobody is told of it
+    make_product(shop, motif="Motif Lama", status="archived")
+    make_product(shop, motif="")
+    page = artisan_client.get("/dashboard/products/new").get_data(as_text=True)
+    datalist = re.search(r'<datalist id="motif-suggestions">(.*?)</datalist>', page, re.S).group(1)
+    suggested = re.findall(r'<option value="([^"]*)">', datalist)
+    # Most listed first, ties by name; then the classic motifs not listed yet, up to 80 in all.
+    assert suggested[:4] == ["Kopi", "Durian", "Bunga Tanjung", "Tampuk Manggis"]
+    listed = {motif.casefold() for motif in suggested[:4]}
+    assert suggested[4:] == [m for m in KNOWN_MOTIFS if m.casefold() not in listed][:76]
+    assert "Motif Rahasia" not in suggested and "Motif Lama" not in suggested and "" not in suggested
