@@ -118,3 +118,23 @@ def test_the_listing_form_suggests_motifs_on_sale_most_listed_first(artisan_clie
     listed = {motif.casefold() for motif in suggested[:4]}
     assert suggested[4:] == [m for m in KNOWN_MOTIFS if m.casefold() not in listed][:76]
     assert "Motif Rahasia" not in suggested and "Motif Lama" not in suggested and "" not in suggested
+
+
+# --- technique and stock ------------------------------------------------------------------------
+
+def test_a_technique_filter_lists_that_technique_only(client):
+    shop = factories.make_shop()
+    for technique in ("tulis", "cap", "printing"):
+        make_product(shop, title=f"Kain {technique}", technique=technique)
+    for listing in (html_listing, api_listing):
+        assert listing(client, "technique=tulis") == (["Kain tulis"], 1)
+        assert listing(client, "technique=printing") == (["Kain printing"], 1)
+        assert listing(client, "technique=batik") == (["Kain cap", "Kain tulis"], 2)
+
+
+def test_in_stock_includes_the_last_piece(client):
+    shop = factories.make_shop()
+    for stock in (0, 1, 2):
+        make_product(shop, title=f"Kain stok {stock}", stock=stock)
+    for listing in (html_listing, api_listing):
+        assert listing(client, "in_stock=true") == (["Kain stok 1", "Kain stok 2"], 2)
