@@ -138,3 +138,16 @@ def test_in_stock_includes_the_last_piece(client):
         make_product(shop, title=f"Kain stok {stock}", stock=stock)
     for listing in (html_listing, api_listing):
         assert listing(client, "in_stock=true") == (["Kain stok 1", "Kain stok 2"], 2)
+
+
+# --- search order -----------------------------------------------------------------------------
+
+def test_search_results_come_best_match_first_in_the_catalogue(client):
+    # The best match is the oldest product: neither "newest" nor id order would put it first.
+    make_product(title="Kemeja Sekar Jagad")
+    make_product(title="Kemeja Pria", description="Motif sekar jagad dari Yogyakarta.")
+    make_product(title="Kemeja Kawung")
+    expected = ["Kemeja Sekar Jagad", "Kemeja Pria"]
+    assert [p["title"] for p in client.get("/api/v1/products?q=sekar+jagad").get_json()["items"]] == expected
+    html = client.get("/products?q=sekar+jagad").get_data(as_text=True)
+    assert re.findall(r'<h3 class="card-title"><a href="/products/\d+/[^"]*">([^<]+)</a>', html) == expected
