@@ -126,3 +126,13 @@ def test_the_claims_queue_shows_the_oldest_claim_first():
     made = {factories.make_graduation(factories.make_artisan(), program,
                                       created_at=start + timedelta(days=day)).id: day for day in days}
     assert [made[claim.id] for claim in services.view_claims_queue(officer)] == [0, 1, 2, 3]
+
+
+def test_graduates_of_one_program_each_claim_it_on_its_first_day_or_today():
+    program = factories.make_program(start_date=date(2021, 6, 3), end_date=date(2021, 6, 5))
+    first, second = factories.make_artisan(), factories.make_artisan()
+    services.claim_graduation(first, program_slug=program.slug, certificate_number="SERT-1",
+                              graduated_on=date(2021, 6, 3))
+    other = services.claim_graduation(second, program_slug=program.slug, certificate_number="SERT-2",
+                                      graduated_on=date.today())
+    assert (other.status, other.source, other.artisan_id) == ("claimed", "claim", second.id)
