@@ -93,3 +93,12 @@ def test_api_refusals_say_why_in_the_visitors_language(client):
     buyer = factories.make_user(roles=["buyer"])
     refused = client.post("/api/v1/shops", json={"name": "Toko"}, headers=factories.bearer(buyer))
     assert (refused.status_code, refused.get_json()["message"]) == (403, wrong_role)
+
+
+@pytest.mark.parametrize("scheme", ["Basic", "Token", "cnt_"])
+def test_a_real_token_under_another_scheme_is_refused(client, scheme):
+    user = factories.make_user()
+    secret = factories.api_token(user)
+    response = client.get("/api/v1/me", headers={"Authorization": f"{scheme} {secret}"})
+    assert response.status_code == 401
+    assert whoami(client, secret) == user.id
