@@ -86,6 +86,29 @@ def make_shop(owner: User | None = None, **overrides):
     return shop
 
 
+def make_product(shop=None, *, title: str = "Kain Batik", price: int = 150_000, status: str = "active",
+                 stock: int = 1, description: str = "", motif: str = "", technique: str = "cap",
+                 index: bool = True, **values):
+    """A product of SHOP (a new active shop when not given) with one variant of STOCK, written
+    directly, and put in the search index as the services do (unless index=False)."""
+    from marketplace.catalog import search
+    from marketplace.catalog.models import Product, Variant
+
+    n = next(_seq)
+    values.setdefault("slug", f"produk-{n}")
+    product = Product(
+        shop=shop or make_shop(name="Rumah Kain"), title=title, description=description, motif=motif,
+        category=values.pop("category", "cloth"), technique=technique, weight_g=values.pop("weight_g", 200),
+        price=price, status=status, variants=[Variant(name="Satu ukuran", stock=stock)], **values,
+    )
+    db.session.add(product)
+    db.session.flush()
+    if index:
+        search.index_product(product.id)
+    db.session.commit()
+    return product
+
+
 def make_graduation(artisan: User, program, status: str = "claimed", public: bool | None = None,
                     decided_by: User | None = None, **overrides):
     """A graduation written directly; `public` defaults as the services default it."""

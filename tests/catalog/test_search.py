@@ -1,8 +1,6 @@
 """Product search: matching, folding, ranking, hostile input and staying in sync with writes."""
 from __future__ import annotations
 
-import itertools
-
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
@@ -10,27 +8,10 @@ from flask_migrate import downgrade, upgrade
 from marketplace.accounts.models import utcnow
 from marketplace.catalog import search
 from marketplace.catalog.cli import catalog_cli
-from marketplace.catalog.models import Product, Shop, Variant
+from marketplace.catalog.models import Product, Shop
 from marketplace.extensions import db as _db
 from tests import factories
-
-_seq = itertools.count(1)
-
-
-def make_product(shop=None, *, title="Kain Batik", description="", motif="", technique="cap",
-                 index=True, **values) -> Product:
-    n = next(_seq)
-    product = Product(
-        shop=shop or factories.make_shop(name="Rumah Kain"), title=title, slug=f"produk-{n}", description=description,
-        motif=motif, category="cloth", technique=technique, weight_g=200, price=150_000,
-        status="active", variants=[Variant(name="Satu ukuran", stock=1)], **values,
-    )
-    _db.session.add(product)
-    _db.session.flush()
-    if index:
-        search.index_product(product.id)
-    _db.session.commit()
-    return product
+from tests.factories import make_product
 
 
 def found(q: str) -> list[str]:
