@@ -33,11 +33,11 @@ def test_a_program_page_lists_its_own_shown_graduates_by_shop_name(client):
     factories.make_graduation(elsewhere.owner, other, status="verified", public=True)
     by_name = ["anggrek-batik", "melati-batik", "zahra-batik"]
 
-    body = client.get(f"/api/v1/programs/{program.slug}").get_json()
-    assert [shop["slug"] for shop in body["graduate_shops"]] == by_name
-    page = client.get(f"/programs/{program.slug}").get_data(as_text=True)
+    body = client.get(f"/api/v1/shops?program={program.slug}").get_json()
+    assert [shop["slug"] for shop in body["items"]] == by_name
+    page = client.get(f"/programs/{program.slug}/shops").get_data(as_text=True)
     assert re.findall(r'href="/shops/([a-z-]+)"', page) == by_name
-    assert [s["slug"] for s in client.get(f"/api/v1/programs/{other.slug}").get_json()["graduate_shops"]] == [
+    assert [s["slug"] for s in client.get(f"/api/v1/shops?program={other.slug}").get_json()["items"]] == [
         "batik-program-lain"]
 
 
