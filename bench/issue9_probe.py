@@ -7,7 +7,13 @@ pages on), through Flask's test client. It is written to run on any revision, be
 too, so it touches new settings (Huey, proxies) only where they exist. One line per finding;
 the closing note of issue 9 quotes its output before and after.
 """
-import os, re, sys, time, tempfile, statistics, subprocess
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
 tmp = tempfile.mkdtemp()
 os.environ["DATABASE_URL"] = f"sqlite:///{tmp}/r.db"
 os.environ["UPLOAD_ROOT"] = f"{tmp}/up"
@@ -22,9 +28,8 @@ app = create_app("development", {"WTF_CSRF_ENABLED": False, "MAIL_BACKEND": "loc
                                   "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/r.db", "HUEY_IMMEDIATE": True})
 try:
     from marketplace.core import jobs
-    jobs.huey.immediate = True
-except Exception:
-    pass
+except ImportError:  # revisions before the outbox sent mail inside the request, with no queue
+    jobs = None
 r = app.test_cli_runner()
 print("upgrade", r.invoke(args=["db", "upgrade"]).exit_code, "seed", r.invoke(args=["seed-demo"]).exit_code)
 PW = "canting-demo-2026"
@@ -101,17 +106,13 @@ limiter.enabled = False
 known = t(lambda i: login(app.test_client(), "buyer@canting.test", "wrong-password"))
 unknown = t(lambda i: login(app.test_client(), f"nobody{i}@canting.test", "wrong-password"))
 print(f"F5 failed sign-in median ms: existing {known:.0f} / unknown {unknown:.0f}")
-try:
-    jobs.huey._immediate = False; jobs.huey.storage = jobs.huey.create_storage()  # as in production: a worker delivers
-except Exception:
-    pass
+if jobs:  # as in production: the request only enqueues, a worker delivers
+    jobs.huey.immediate = False
 known = t(lambda i: app.test_client().post("/password/reset", data={"email": "buyer@canting.test"}))
 unknown = t(lambda i: app.test_client().post("/password/reset", data={"email": f"nobody{i}@canting.test"}))
 print(f"F5 password reset request median ms (queue, no inline worker): existing {known:.0f} / unknown {unknown:.0f}")
-try:
-    jobs.huey._immediate = True
-except Exception:
-    pass
+if jobs:
+    jobs.huey.immediate = True
 limiter.enabled = True
 # 6
 sc = app.test_client(); login(sc, "budi@canting.test")

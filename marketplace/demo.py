@@ -14,8 +14,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
-from marketplace.accounts.models import User, utcnow
+from marketplace.accounts.models import User
 from marketplace.catalog.models import Shop
+from marketplace.core.times import utcnow
 from marketplace.extensions import db
 from marketplace.programs.models import Graduation, Organization, TrainingProgram
 

@@ -114,7 +114,7 @@ def make_graduation(artisan: User, program, status: str = "claimed", public: boo
     """A graduation written directly; `public` defaults as the services default it."""
     from datetime import date
 
-    from marketplace.accounts.models import utcnow
+    from marketplace.core.times import utcnow
     from marketplace.programs.models import Graduation
 
     values = {"certificate_number": f"SERT-{next(_seq):04d}", "graduated_on": date(2021, 6, 5),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from datetime import datetime, timezone
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -11,11 +11,9 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from marketplace.core.times import utcnow
 from marketplace.extensions import db
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class Role(str, enum.Enum):

@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash
 
-from marketplace.accounts.models import ROLE_VALUES, ApiToken, Role, User, utcnow
+from marketplace.accounts.models import ROLE_VALUES, ApiToken, Role, User
+from marketplace.core.times import utcnow
 from marketplace.core.errors import NotFound, ValidationFailed
 from marketplace.core.jobs import job
 from marketplace.core.mail import queue_mail
@@ -44,6 +45,12 @@ def _check_password_rules(password: str, field: str = "password") -> None:
         )
 
 
+def _check_roles(roles) -> None:
+    unknown = set(roles) - set(ROLE_VALUES)
+    if unknown:
+        raise ValidationFailed(_("Unknown role: %(role)s", role=", ".join(sorted(unknown))), field="role")
+
+
 def add_user(
     *, email: str, roles, name: str = "", password: str | None = None, locale: str = "id",
 ) -> User:
@@ -55,9 +62,7 @@ def add_user(
     email = User.normalize_email(email)
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
         raise ValidationFailed(_("An account with this email already exists."), field="email")
-    unknown = set(roles) - set(ROLE_VALUES)
-    if unknown:
-        raise ValidationFailed(_("Unknown role: %(role)s", role=", ".join(sorted(unknown))), field="role")
+    _check_roles(roles)
     user = User(email=email, name=name.strip() or email.split("@")[0], locale=locale)
     if password is None:
         user.password_hash = None  # must set one through a reset link before signing in
@@ -92,9 +97,7 @@ def begin_registration(*, email: str, name: str, password: str, roles, locale: s
             reset_link=external_url("accounts.request_password_reset"),
         )
         return None
-    unknown = set(roles) - set(ROLE_VALUES)
-    if unknown:
-        raise ValidationFailed(_("Unknown role: %(role)s", role=", ".join(sorted(unknown))), field="role")
+    _check_roles(roles)
     user = User(email=email, name=name.strip() or email.split("@")[0], locale=locale,
                 password_hash=password_hash, is_email_confirmed=False)
     for role in roles:
@@ -240,8 +243,7 @@ def reset_password(token: str, new_password: str) -> User:
     user = user_for_reset_token(token)
     _check_password_rules(new_password)
     user.set_password(new_password)
-    if not user.is_email_confirmed:  # the link reached its mailbox: that confirms it too
-        user.is_email_confirmed = True
+    user.is_email_confirmed = True  # the link reached its mailbox: that confirms it too
     commit()
     return user
 

@@ -1,7 +1,8 @@
 """marshmallow fields shared by every API."""
-from datetime import timezone
 
 import marshmallow as ma
+
+from marketplace.core.times import as_utc
 
 
 class UtcDateTime(ma.fields.DateTime):
@@ -9,9 +10,7 @@ class UtcDateTime(ma.fields.DateTime):
     so clients get a real RFC 3339 date-time."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return super()._serialize(value, attr, obj, **kwargs)
+        return super()._serialize(value if value is None else as_utc(value), attr, obj, **kwargs)
 
 
 class WholeNumber(ma.fields.Integer):

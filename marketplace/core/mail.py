@@ -23,7 +23,8 @@ from huey import crontab
 from sqlalchemy.orm import Session
 
 from marketplace.core.jobs import job, periodic_job
-from marketplace.core.models import OutboxMail, utcnow
+from marketplace.core.models import OutboxMail
+from marketplace.core.times import utcnow
 from marketplace.extensions import db
 
 log = logging.getLogger(__name__)

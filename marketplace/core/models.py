@@ -1,16 +1,14 @@
 """Tables that belong to no domain: the mail outbox."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from marketplace.core.times import utcnow
 from marketplace.extensions import db
 
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 class OutboxMail(db.Model):

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import request, url_for
 
 from marketplace.core.fields import WholeNumber
+from marketplace.core.times import as_utc
 from marketplace.extensions import db
 
 DEFAULT_PER_PAGE = 24
@@ -112,9 +113,7 @@ def decode_cursor(token: str) -> dict:
 def key_value(column: sa.ColumnElement, value):
     """A sort key value as it travels in a cursor (JSON): times in UTC ISO 8601, numbers as is."""
     if isinstance(value, datetime):
-        if value.tzinfo is None:  # SQLite returns the stored UTC time without its offset
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).isoformat()
+        return as_utc(value).isoformat()
     return value
 
 

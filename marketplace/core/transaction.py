@@ -22,7 +22,7 @@ def atomic():
     """
     try:
         yield
-        db.session.commit()
     except Exception:
         db.session.rollback()
         raise
+    commit()

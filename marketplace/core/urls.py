@@ -8,6 +8,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app
+from werkzeug.exceptions import SecurityError
+from werkzeug.sansio.utils import get_host
+from werkzeug.wrappers import Response
 
 
 def public_host(base_url: str) -> str:
@@ -26,10 +29,6 @@ def external_url(endpoint: str, **values) -> str:
 
 def refuse_untrusted_hosts(wsgi_app, trusted_hosts: list[str]):
     """WSGI middleware: a plain 400 for a request whose Host is not one of TRUSTED_HOSTS."""
-    from werkzeug.exceptions import SecurityError
-    from werkzeug.sansio.utils import get_host
-    from werkzeug.wrappers import Response
-
     def middleware(environ, start_response):
         try:
             get_host(environ.get("wsgi.url_scheme", "http"), environ.get("HTTP_HOST"),

@@ -23,6 +23,7 @@ from marketplace.core.pagination import (
     Position, SortKey, decode_cursor, encode_cursor, key_value, read_seek_keys,
     seek_condition,
 )
+from marketplace.core.times import as_utc
 from marketplace.extensions import db
 from marketplace.programs.models import ACCESS_ACTION_LABELS, AccessLogEntry, TrainingProgram
 
@@ -126,12 +127,6 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _utc(moment: datetime) -> str:
-    if moment.tzinfo is None:  # SQLite returns the stored UTC time without its offset
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
 CSV_HEADER = ("id", "created_at_utc", "officer_email", "officer_name", "program", "program_title", "action",
               "action_label", "graduation_id")
 
@@ -158,7 +153,7 @@ def csv_lines(filters: AccessLogFilters) -> Iterator[str]:
         for entry in rows:
             officer = entry.officer
             yield line((
-                entry.id, _utc(entry.created_at), officer.email if officer else "", officer.name if officer else "",
+                entry.id, as_utc(entry.created_at).isoformat(timespec="seconds"), officer.email if officer else "", officer.name if officer else "",
                 entry.program.slug, entry.program.title, entry.action,
                 ACCESS_ACTION_LABELS.get(entry.action, entry.action), entry.graduation_id,
             ))

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from marketplace.accounts.models import utcnow
+from marketplace.core.times import utcnow
 from marketplace.extensions import db
 
 

@@ -21,7 +21,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from marketplace.accounts.models import Role, User, utcnow
+from marketplace.accounts.models import Role, User
+from marketplace.core.times import utcnow
 from marketplace.core.errors import ValidationFailed
 from marketplace.core.mail import queue_mail
 from marketplace.core.uploads import read_capped

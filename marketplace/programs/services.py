@@ -14,7 +14,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from slugify import slugify
 
-from marketplace.accounts.models import Role, User, utcnow
+from marketplace.accounts.models import Role, User
+from marketplace.core.times import utcnow
 from marketplace.core.errors import Conflict, NotFound, ValidationFailed
 from marketplace.core.mail import queue_mail
 from marketplace.core.regions import PROVINCES

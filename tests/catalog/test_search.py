@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from marketplace.accounts.models import utcnow
+from marketplace.core.times import utcnow
 from marketplace.catalog import search
 from marketplace.catalog.cli import catalog_cli
 from marketplace.catalog.models import Product, Shop

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from flask_mailman import EmailMessage
 
 from marketplace.core import mail as outbox_mail
-from marketplace.core.models import OutboxMail, utcnow
+from marketplace.core.models import OutboxMail
+from marketplace.core.times import utcnow
 from marketplace.programs import officers
 from tests import factories
 
