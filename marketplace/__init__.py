@@ -92,6 +92,7 @@ def import_models() -> None:
     import marketplace.accounts.models  # noqa: F401
     import marketplace.catalog.models  # noqa: F401
     import marketplace.programs.models  # noqa: F401
+    import marketplace.orders.models  # noqa: F401
 
 
 def _configure_login(app: Flask) -> None:

@@ -30,6 +30,8 @@ class Shop(db.Model):
     city: Mapped[str] = mapped_column(sa.String(120))
     province: Mapped[str] = mapped_column(sa.String(64), index=True)
     shipping_origin: Mapped[str] = mapped_column(sa.String(255), default="")
+    # Working days from payment to handing ready stock to the courier (the ship-by date).
+    handling_days: Mapped[int] = mapped_column(default=2, server_default="2")
     status: Mapped[str] = mapped_column(sa.String(16), default=ShopStatus.ACTIVE.value,
                                         server_default=ShopStatus.ACTIVE.value)
     suspended_reason: Mapped[str | None] = mapped_column(sa.Text)
@@ -66,6 +68,9 @@ DYES = ("natural", "synthetic")
 PRICE_RANGE = IntRange(1, 1_000_000_000)  # whole rupiah: Rp 1 billion is far above any cloth
 PRICE_FILTER_RANGE = IntRange(0, PRICE_RANGE.maximum)  # the catalogue's min_price / max_price
 STOCK_RANGE = IntRange(0, 1_000_000)
+HANDLING_DAYS_RANGE = IntRange(0, 60)
+LEAD_TIME_RANGE = IntRange(1, 365)  # days to make a made-to-order piece
+MADE_TO_ORDER_CAP_RANGE = IntRange(1, 1_000)  # units a maker takes on at once
 WEIGHT_RANGE = IntRange(1, 100_000)  # grams, packed
 DIMENSION_RANGE = IntRange(1, 10_000)  # centimetres
 # Suggested in the listing form before the catalogue has motifs of its own: classic motifs of
@@ -161,7 +166,12 @@ class Product(db.Model):
 
     @property
     def total_stock(self) -> int:
-        return sum(v.stock for v in self.variants)
+        return sum(v.stock for v in self.variants if v.archived_at is None)
+
+    @property
+    def live_variants(self) -> list[Variant]:
+        """The variants a buyer can choose (archived ones stay only for the orders that name them)."""
+        return [v for v in self.variants if v.archived_at is None]
 
 
 class Variant(db.Model):
@@ -173,11 +183,25 @@ class Variant(db.Model):
     stock: Mapped[int] = mapped_column(default=0)
     price: Mapped[int | None] = mapped_column(sa.BigInteger)
     position: Mapped[int] = mapped_column(default=0)
+    # Made to order: no stock; the maker takes on at most made_to_order_cap units at once
+    # (made_to_order_open counts the units of unshipped orders) and ships lead_time_days after
+    # payment. Ready stock ships within the shop's handling_days.
+    made_to_order: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    lead_time_days: Mapped[int | None] = mapped_column()
+    made_to_order_cap: Mapped[int | None] = mapped_column()
+    made_to_order_open: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A variant removed by its seller is archived, never deleted: orders point at it.
+    archived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
     product: Mapped[Product] = relationship(back_populates="variants")
 
     __table_args__ = (
         sa.CheckConstraint("stock >= 0", name="stock_nonnegative"),
+        sa.CheckConstraint("made_to_order_open >= 0", name="open_nonnegative"),
+        sa.CheckConstraint("made_to_order_cap IS NULL OR made_to_order_open <= made_to_order_cap",
+                           name="open_within_cap"),
+        sa.CheckConstraint("NOT made_to_order OR (lead_time_days IS NOT NULL AND made_to_order_cap IS NOT NULL)",
+                           name="made_to_order_terms"),
         # The catalogue's "in stock" filter reads stock from the index, not from the variant rows.
         sa.Index("ix_variants_product_stock", "product_id", "stock"),
         sa.CheckConstraint("price IS NULL OR price > 0", name="price_positive"),

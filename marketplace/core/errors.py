@@ -44,6 +44,16 @@ class Conflict(CantingError):
     http_status = 409
 
 
+class InvalidTransition(Conflict):
+    """A state change that the thing's table of allowed transitions refuses."""
+    code = "invalid_transition"
+
+
+class OutOfStock(Conflict):
+    """Fewer units are left (or a made-to-order cap has fewer places) than were asked for."""
+    code = "out_of_stock"
+
+
 ERROR_TITLES = {
     400: _l("We could not process this request"),
     401: _l("Please sign in first"),

@@ -16,7 +16,7 @@ from slugify import slugify
 
 from marketplace.accounts.models import Role, User
 from marketplace.core.times import utcnow
-from marketplace.core.errors import Conflict, NotFound, ValidationFailed
+from marketplace.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from marketplace.core.mail import queue_mail
 from marketplace.core.regions import PROVINCES
 from marketplace.core.storage import storage
@@ -28,10 +28,6 @@ from marketplace.programs.models import (
     ORGANIZATION_KIND_LABELS, PROGRAM_KIND_LABELS, TECHNIQUE_LABELS, AccessLogEntry, Graduation,
     GraduationStatus, Organization, ProgramEdit, TrainingProgram,
 )
-
-
-class InvalidTransition(Conflict):
-    code = "invalid_transition"
 
 
 CONFIRM_SHOWN_FIELD = "confirm_correctional_facility_shown"

@@ -1,0 +1,1 @@
+"""Cart, checkout, orders split per shop, stock holds, shipping rates and order states."""
