@@ -138,15 +138,19 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.programs import account_views  # noqa: F401  (its routes join programs_bp)
     from marketplace.programs import api as programs_api
     from marketplace.programs.views import bp as programs_bp
+    from marketplace.orders import api as orders_api
+    from marketplace.orders import jobs as orders_jobs  # noqa: F401  (registers the periodic jobs)
+    from marketplace.orders.views import bp as orders_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(programs_bp)
     app.register_blueprint(media_bp)
+    app.register_blueprint(orders_bp)
     register_media(app)
     # The API authenticates with bearer tokens only, never the session cookie, so CSRF cannot apply.
-    for blueprint in (accounts_api.blp, programs_api.blp, catalog_api.blp):
+    for blueprint in (accounts_api.blp, programs_api.blp, catalog_api.blp, orders_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
         register_json_blueprint(app, blueprint)
