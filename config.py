@@ -35,6 +35,10 @@ class Config:
     # A relative SQLite path lands in instance/, which Flask-SQLAlchemy creates when needed.
     SQLALCHEMY_DATABASE_URI = _database_url("sqlite:///canting.db")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # How long a SQLite writer waits for the one before it (then "database is locked"): well
+    # past the seconds a burst of checkouts queues on a small machine, below gunicorn's 30 s
+    # worker timeout. PostgreSQL ignores it.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", 15_000))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -83,7 +83,7 @@ def register_extensions(app: Flask) -> None:
     )
     register_template_helpers(app)
     _configure_login(app)
-    _enable_sqlite_foreign_keys(app)
+    _configure_sqlite_connections(app)
 
 
 def import_models() -> None:
@@ -111,7 +111,11 @@ def _configure_login(app: Flask) -> None:
         return db.session.get(User, int(user_id))
 
 
-def _enable_sqlite_foreign_keys(app: Flask) -> None:
+def _configure_sqlite_connections(app: Flask) -> None:
+    """On SQLite, every new connection enforces foreign keys and uses the write-ahead log, in
+    which readers never wait for a writer nor a commit for readers; writers queue for up to
+    SQLITE_BUSY_TIMEOUT_MS (docs/decisions.md, "Orders")."""
+    busy_timeout_ms = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
     from sqlalchemy import event
 
     from marketplace.extensions import db
@@ -120,9 +124,11 @@ def _enable_sqlite_foreign_keys(app: Flask) -> None:
         engine = db.engine
         if engine.dialect.name == "sqlite":
             @event.listens_for(engine, "connect")
-            def _fk_on(dbapi_connection, _record):
+            def _on_connect(dbapi_connection, _record):
                 cursor = dbapi_connection.cursor()
                 cursor.execute("PRAGMA foreign_keys=ON")
+                cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+                cursor.execute("PRAGMA journal_mode=WAL")  # answers "memory" for :memory:, harmlessly
                 cursor.close()
 
 
