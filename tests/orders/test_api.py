@@ -59,7 +59,7 @@ def test_out_of_stock_is_a_409_naming_the_item(client, db):
     variant = variant_of(stock=1, title="Kain Sidomukti")
     response = checkout(client, variant, 3)
     assert response.status_code == 409
-    assert response.json["code"] == "out_of_stock" and "Kain Sidomukti" in response.json["message"]
+    assert response.json["reason"] == "out_of_stock" and "Kain Sidomukti" in response.json["message"]
     assert order_count(db) == 0
 
 
@@ -117,7 +117,7 @@ def test_the_seller_ships_through_the_api_and_nobody_else_can(client, db):
     assert response.status_code == 200, response.json
     assert response.json["status"] == "shipped" and response.json["tracking_number"] == "004512345678"
     again = client.post(f"/api/v1/shop-orders/{shop_order_id}/ship", json=ship, headers=factories.bearer(shop.owner))
-    assert again.status_code == 409 and again.json["code"] == "invalid_transition"
+    assert again.status_code == 409 and again.json["reason"] == "invalid_transition"
     listed = client.get("/api/v1/shop-orders", headers=factories.bearer(shop.owner)).json
     assert [so["id"] for so in listed] == [shop_order_id]
     assert client.get("/api/v1/shop-orders", headers=factories.bearer(intruder)).json == []

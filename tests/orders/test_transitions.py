@@ -74,9 +74,9 @@ def test_a_stale_read_loses_the_race(db):
     """Two workers read the same unpaid order; the second one's move is refused by the database."""
     order = place(variant_of())
     stale = fresh(db, Order, order.id)
-    db.session.execute(sa.update(Order).where(Order.id == order.id).values(status="paid"))
-    db.session.commit()
-    stale.status = "pending_payment"  # what the other worker still believes
+    assert stale.status == "pending_payment"  # what this worker read
+    with db.engine.begin() as other_worker:
+        other_worker.execute(sa.update(Order).where(Order.id == order.id).values(status="paid"))
     with pytest.raises(InvalidTransition):
         services._move(stale, services.ORDER_TRANSITIONS, OrderStatus.CANCELLED)
     assert fresh(db, Order, order.id).status == "paid"
