@@ -74,9 +74,12 @@ class ShippingRatesForm(CantingForm):
             self.form_errors.append(error.message)
             return
         for zone, fields in by_zone.items():
+            row = self[zone].form
             for name, messages in fields.items():
-                field = self[zone][name]
-                field.errors = [*field.errors, *messages]
+                if name in row:
+                    row[name].errors = [*row[name].errors, *messages]
+                else:  # a field this row does not show (switching a zone in Indonesia off)
+                    self.form_errors.extend(f"{self[zone].label.text}: {message}" for message in messages)
 
 
 @bp.route("/dashboard/shipping", methods=["GET", "POST"])

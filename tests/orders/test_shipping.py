@@ -355,3 +355,16 @@ def test_the_api_is_documented(client):
     paths = client.get("/api/v1/openapi.json").get_json()["paths"]
     assert {"get", "put"} <= set(paths["/api/v1/shipping-rates"])
     assert "get" in paths["/api/v1/shops/{slug}/shipping-rates"]
+
+
+def test_the_services_refusals_land_on_their_zones_fields(app, shop):
+    from marketplace.orders.shipping_views import ShippingRatesForm
+
+    with pytest.raises(ValidationFailed) as refused:
+        shipping.set_shipping_rates(shop.owner, {"domestic": {"offered": False, "base_fee": 1, "per_kg_fee": -1}})
+    with app.test_request_context(PAGE):
+        form = ShippingRatesForm(meta={"csrf": False})
+        form.show_errors(refused.value)
+        assert form.domestic["per_kg_fee"].errors and not form.domestic["base_fee"].errors
+        # The row has no on/off box: the refusal goes on top, naming the zone.
+        assert len(form.form_errors) == 1 and form.form_errors[0].startswith("Wilayah Indonesia lainnya: ")
