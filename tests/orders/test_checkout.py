@@ -175,6 +175,15 @@ def test_order_mail_is_written_with_the_order_and_reaches_buyer_and_each_seller(
     assert recipients == sorted(["tamu@example.test", first.owner.email, second.owner.email])
     buyer_mail = next(m for m in outbox if m.to == ["tamu@example.test"])
     assert order.number in buyer_mail.subject and services.guest_token(order) in buyer_mail.body
+    assert buyer_mail.subject.startswith("Pesanan")  # a guest who checked out in Indonesian
+
+
+def test_order_mail_speaks_the_buyers_language(db, outbox):
+    buyer = factories.make_user(locale="en")
+    order = place([(variant_of(), 1)], buyer=buyer).order
+    [mail] = [m for m in outbox if m.to == [buyer.email]]
+    assert mail.subject == f"Order {order.number} received: waiting for payment"
+    assert f"/orders/{order.number}" in mail.body
 
 
 def test_order_mail_survives_a_mail_server_outage(db, outbox, monkeypatch):
