@@ -7,14 +7,18 @@ import sqlalchemy as sa
 
 from marketplace.accounts.models import User
 from marketplace.demo import DEMO_PASSWORD
-from marketplace.catalog.models import Product, ProductImage, Shop
+from marketplace.catalog.models import Product, ProductImage, Shop, Variant
+from marketplace.core.times import as_utc, utcnow
+from marketplace.orders import services as order_services
+from marketplace.orders.models import Order, OrderItem, ShippingRate, ShopOrder
 from marketplace.programs.models import Graduation, Organization, TrainingProgram
 from tests.conftest import login
 
 
 def counts(db) -> dict[str, int]:
     return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
-            for model in (Organization, TrainingProgram, User, Shop, Graduation, Product, ProductImage)}
+            for model in (Organization, TrainingProgram, User, Shop, Graduation, Product, ProductImage, Order,
+                          ShopOrder, ShippingRate)}
 
 
 def seed(app):
@@ -29,13 +33,13 @@ def program(db, slug) -> TrainingProgram:
 
 def test_seeding_twice_creates_nothing_the_second_time(app, db):
     first = seed(app)
-    assert "Created: 4 organizations, 4 programs, 11 users" in first
+    assert "Created: 4 organizations, 4 programs, 12 users" in first and "7 orders" in first
     after_first = counts(db)
-    assert after_first == {"Organization": 4, "TrainingProgram": 4, "User": 11, "Shop": 5, "Graduation": 6,
-                           "Product": 60, "ProductImage": 60}
+    assert after_first == {"Organization": 4, "TrainingProgram": 4, "User": 12, "Shop": 5, "Graduation": 6,
+                           "Product": 60, "ProductImage": 60, "Order": 7, "ShopOrder": 9, "ShippingRate": 25}
 
     second = seed(app)
-    assert "Created: 0 organizations, 0 programs, 0 users" in second
+    assert "Created: 0 organizations, 0 programs, 0 users" in second and "0 orders" in second
     assert counts(db) == after_first
 
     # The printed demo logins work (the password was not reset by the second run).
@@ -127,3 +131,51 @@ def test_seed_demo_refuses_to_run_in_production(make_app, db):
     assert "Traceback" not in result.output
     db.session.expire_all()
     assert set(counts(db).values()) == {0}
+
+
+def test_demo_orders_are_in_every_state_across_shops_and_buyers(app, db):
+    seed(app)
+    orders = db.session.scalars(sa.select(Order).order_by(Order.created_at)).all()
+    shop_orders = [so for order in orders for so in order.shop_orders]
+
+    assert {order.status for order in orders} == {"pending_payment", "paid", "completed", "cancelled"}
+    assert {so.status for so in shop_orders} == {"awaiting_payment", "paid", "processing", "shipped",
+                                                 "delivered", "cancelled"}
+    assert len({so.shop_id for so in shop_orders}) == 5
+    assert len({order.email for order in orders}) >= 5
+    assert any(len(order.shop_orders) == 2 and {so.status for so in order.shop_orders} == {"shipped", "processing"}
+               for order in orders)
+
+    shipped = [so for so in shop_orders if so.status in ("shipped", "delivered")]
+    assert shipped and all(so.courier and so.tracking_number and so.shipped_at for so in shipped)
+    delivered = next(so for so in shop_orders if so.status == "delivered")
+    assert delivered.order.status == "completed" and delivered.order.completed_at is not None
+    by_seller = next(order for order in orders if order.status == "cancelled" and order.paid_at is not None)
+    assert "cacat warna" in by_seller.shop_orders[0].cancel_reason
+    expired = next(order for order in orders if order.status == "cancelled" and order.paid_at is None)
+    assert expired.cancel_reason == "payment window expired" and expired.buyer_id is None
+    pending = next(order for order in orders if order.status == "pending_payment")
+    assert as_utc(pending.payment_due_at) > utcnow()  # still open to pay after the seed
+
+    # The guest who paid can open their order from the secret link alone.
+    guest = next(order for order in orders if order.buyer_id is None and order.status == "paid")
+    assert guest.email == "dewi.anggraini@example.com"
+    assert order_services.order_for_guest_token(order_services.guest_token(guest)).id == guest.id
+
+    # A made-to-order cloth (21 days, three at a time) holds one of its places while it is being made.
+    made = db.session.scalars(sa.select(OrderItem).filter_by(made_to_order=True)).one()
+    assert made.lead_time_days == 21 and made.shop_order.status == "processing"
+    assert made.shop_order.shipping_zone == "international"
+    variant = db.session.get(Variant, made.variant_id)
+    assert (variant.made_to_order, variant.made_to_order_cap, variant.made_to_order_open) == (True, 3, 1)
+    assert (made.shop_order.ship_by - made.shop_order.order.paid_at.date()).days in (20, 21, 22)
+
+    # Stock moved with the orders: the expired guest's two cushion covers are back on the shelf.
+    cushion = expired.shop_orders[0].items[0]
+    assert db.session.get(Variant, cushion.variant_id).stock == 8
+
+    # Times follow one another as the steps happened, in the past.
+    for order in orders:
+        assert order.created_at <= (order.paid_at or order.created_at) <= order.payment_due_at
+        for so in order.shop_orders:
+            assert so.created_at <= (so.shipped_at or so.created_at) <= (so.delivered_at or so.updated_at)
