@@ -17,6 +17,7 @@ from flask.cli import with_appcontext
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Shop
 from marketplace.core.times import utcnow
+from marketplace.core.transaction import atomic
 from marketplace.extensions import db
 from marketplace.programs.models import Graduation, Organization, TrainingProgram
 
@@ -265,7 +266,7 @@ def _get_or_create(model, key: dict, values: dict):
 def seed_demo() -> dict[str, int]:
     """Create whatever demo rows are missing; returns how many of each kind were created."""
     created = {"organizations": 0, "programs": 0, "users": 0, "shops": 0, "graduations": 0, "products": 0}
-    try:
+    with atomic():
         organizations = {}
         for spec in ORGANIZATIONS:
             values = {k: v for k, v in spec.items() if k != "slug"}
@@ -305,10 +306,6 @@ def seed_demo() -> dict[str, int]:
                 values["decided_at"] = utcnow()
             _, new = _get_or_create(Graduation, {"artisan": people[email], "program": program}, values)
             created["graduations"] += new
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     _seed_products(people, created)
     return created
 
