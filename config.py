@@ -100,6 +100,11 @@ class Config:
     MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Canting <no-reply@canting.local>")
 
+    # Minutes an unpaid order holds its stock before the expiry job cancels it.
+    ORDER_PAYMENT_WINDOW = int(os.environ.get("ORDER_PAYMENT_WINDOW", 30))
+    # Days after shipping when a parcel the buyer never confirmed counts as delivered.
+    ORDER_AUTO_COMPLETE_DAYS = int(os.environ.get("ORDER_AUTO_COMPLETE_DAYS", 14))
+
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")

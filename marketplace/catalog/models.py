@@ -31,7 +31,7 @@ class Shop(db.Model):
     city: Mapped[str] = mapped_column(sa.String(120))
     province: Mapped[str] = mapped_column(sa.String(64), index=True)
     shipping_origin: Mapped[str] = mapped_column(sa.String(255), default="")
-    # Working days from payment to handing ready stock to the courier (the ship-by date).
+    # Calendar days from payment to handing ready stock to the courier (the ship-by date).
     handling_days: Mapped[int] = mapped_column(default=2, server_default="2")
     status: Mapped[str] = mapped_column(sa.String(16), default=ShopStatus.ACTIVE.value,
                                         server_default=ShopStatus.ACTIVE.value)

@@ -11,6 +11,7 @@ import enum
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.times import utcnow
@@ -42,7 +43,11 @@ class Zone(str, enum.Enum):
     INTERNATIONAL = "international"
 
 
-COURIERS = ("jne", "jnt", "sicepat", "pos", "anteraja", "other")
+COURIER_LABELS = {
+    "jne": "JNE", "jnt": "J&T Express", "sicepat": "SiCepat", "pos": "Pos Indonesia",
+    "anteraja": "AnterAja", "other": _l("Other courier"),
+}
+COURIERS = tuple(COURIER_LABELS)
 
 
 def _in(column: str, values) -> str:
@@ -141,7 +146,7 @@ class ShopOrder(db.Model):
     shipping_fee: Mapped[int] = mapped_column(sa.BigInteger)
     shipping_zone: Mapped[str] = mapped_column(sa.String(20))
     weight_g: Mapped[int] = mapped_column()
-    # Days from payment to handing the parcel to the courier: the longest of the shop's
+    # Calendar days from payment to handing the parcel to the courier: the longest of the shop's
     # handling days (ready stock) and the items' lead times (made to order).
     lead_days: Mapped[int] = mapped_column()
     ship_by: Mapped[date] = mapped_column(sa.Date)
@@ -176,6 +181,10 @@ class ShopOrder(db.Model):
     @property
     def total(self) -> int:
         return self.items_total + self.shipping_fee
+
+    @property
+    def courier_label(self) -> str:
+        return str(COURIER_LABELS.get(self.courier or "", self.courier or ""))
 
 
 class OrderItem(db.Model):
