@@ -33,9 +33,7 @@ def purchasable_variants(variant_ids) -> dict[int, Variant]:
 
 def available_units(variant: Variant) -> int:
     """Units a buyer could order now: stock, or free places under a made-to-order cap."""
-    if variant.made_to_order:
-        return max((variant.made_to_order_cap or 0) - variant.made_to_order_open, 0)
-    return variant.stock
+    return variant.available
 
 
 def take_stock(variant: Variant, quantity: int) -> None:
