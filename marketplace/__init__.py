@@ -135,12 +135,14 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.core.errors import register_json_blueprint
     from marketplace.core.views import bp as core_bp
     from marketplace.extensions import api, csrf
+    from marketplace.orders import api as orders_api
+    from marketplace.orders import jobs as orders_jobs  # noqa: F401  (registers the periodic jobs)
+    from marketplace.orders import shipping_api
+    from marketplace.orders.shipping_views import bp as shipping_bp
+    from marketplace.orders.views import bp as orders_bp
     from marketplace.programs import account_views  # noqa: F401  (its routes join programs_bp)
     from marketplace.programs import api as programs_api
     from marketplace.programs.views import bp as programs_bp
-    from marketplace.orders import api as orders_api
-    from marketplace.orders import jobs as orders_jobs  # noqa: F401  (registers the periodic jobs)
-    from marketplace.orders.views import bp as orders_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(catalog_bp)
@@ -148,9 +150,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(programs_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(orders_bp)
+    app.register_blueprint(shipping_bp)
     register_media(app)
     # The API authenticates with bearer tokens only, never the session cookie, so CSRF cannot apply.
-    for blueprint in (accounts_api.blp, programs_api.blp, catalog_api.blp, orders_api.blp):
+    for blueprint in (accounts_api.blp, programs_api.blp, catalog_api.blp, orders_api.blp, shipping_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
         register_json_blueprint(app, blueprint)

@@ -1,7 +1,8 @@
 """Domain errors and the one place that turns any error into an HTTP answer.
 
 Services raise CantingError subclasses; routes of a JSON blueprint (the API, a payment
-webhook: see register_json_blueprint) answer JSON ``{"code", "status", "message", "errors"}``
+webhook: see register_json_blueprint) answer JSON ``{"code", "status", "message", "errors"}`` (and, for a domain rule,
+``"reason"``: its CantingError code)
 and every other route answers a friendly page in the visitor's language.
 """
 from __future__ import annotations
@@ -97,8 +98,10 @@ def wants_json() -> bool:
     return request.path.startswith(prefixes)
 
 
-def _json_error(status: int, name: str, message: str, errors=None, headers=None):
+def _json_error(status: int, name: str, message: str, errors=None, headers=None, reason: str | None = None):
     payload = {"code": status, "status": name, "message": message}
+    if reason:  # which domain rule refused: two 409s (out_of_stock, invalid_transition) differ
+        payload["reason"] = reason
     payload["errors"] = errors if errors else {"_error": [message]}
     return payload, status, headers or {}
 
@@ -139,7 +142,7 @@ def handle_canting_error(error: CantingError):
         from werkzeug.http import HTTP_STATUS_CODES
 
         return _json_error(error.http_status, HTTP_STATUS_CODES.get(error.http_status, "Error"),
-                           str(error.message), error.errors)
+                           str(error.message), error.errors, reason=error.code)
     return _page_error(error.http_status)
 
 

@@ -9,6 +9,11 @@ from marketplace.orders.models import COURIERS
 
 
 class OrderItemIn(ma.Schema):
+    class Meta:
+        # A client that sends a price (or anything else) is not refused, and never believed:
+        # prices are read from the catalogue.
+        unknown = ma.EXCLUDE
+
     variant_id = WholeNumber(required=True, validate=DATABASE_ID_RANGE.schema_validator())
     quantity = WholeNumber(required=True, validate=ma.validate.Range(min=1, max=MAX_QUANTITY))
 

@@ -175,6 +175,7 @@ def place_order(buyer: User | None, *, items, shipping_address: dict, email: str
     Raises ValidationFailed (field errors), OutOfStock (naming the item; nothing is held).
     """
     email = (buyer.email if buyer is not None else (email or "").strip().lower())
+    locale = buyer.locale if buyer is not None else locale
     if buyer is None and (not EMAIL_RE.match(email) or len(email) > 254):
         raise ValidationFailed(_("Enter the email address we send your order to."), field="email")
     scoped_key = _idempotency_scope(buyer, email, idempotency_key)
