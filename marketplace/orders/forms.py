@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    EmailField, HiddenField, IntegerField, RadioField, SelectChoice, SelectField, StringField, TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import NumberInput
 
@@ -23,8 +25,9 @@ class AddToCartForm(CantingForm):
     """The product page's "Add to cart". Choices are the product's live variants; a posted id is
     checked by the cart service, which knows whether the variant is still for sale."""
 
-    variant_id = SelectField(_l("Size or variant"), coerce=int, validate_choice=False,
-                             validators=[InputRequired(), DATABASE_ID_RANGE.form_validator()])
+    # Radio buttons, not a select: each option's price and stock line wraps on a phone.
+    variant_id = RadioField(_l("Size or variant"), coerce=int, validate_choice=False,
+                            validators=[InputRequired(), DATABASE_ID_RANGE.form_validator()])
     quantity = IntegerField(_l("Quantity"), default=1, widget=QUANTITY_WIDGET,
                             validators=[InputRequired(), NumberRange(min=1, max=MAX_QUANTITY)],
                             render_kw={"inputmode": "numeric"})
