@@ -3,6 +3,7 @@ no axe-core violations, with the states that add the most to a page (flags in th
 review with totals, a late parcel, a shipped one)."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from marketplace.orders import services
@@ -24,6 +25,13 @@ def check(page, screenshots, name: str) -> None:
     wide = page.evaluate("() => document.documentElement.scrollWidth")
     assert wide <= 390, f"{name}: {wide} px wide"
     assert axe_violations(page) == [], name
+
+
+def printed_pages(page) -> list[tuple[int, int]]:
+    """The size in millimetres of each sheet the page prints on, as the browser's print does."""
+    pdf = page.pdf(prefer_css_page_size=True)
+    return [tuple(round(float(number) * 25.4 / 72) for number in box.split()[2:])
+            for box in re.findall(rb"/MediaBox \[([^\]]+)\]", pdf)]
 
 
 def test_cart_checkout_and_guest_order_pages(phone, screenshots, db):
@@ -98,6 +106,9 @@ def test_buyer_seller_and_admin_order_pages(browser, live_server, screenshots, d
                        ("13-slip-a4", f"/dashboard/orders/{late.shop_orders[0].id}/packing-slip?size=a4")):
         page.goto(path)
         check(page, screenshots, name)
+    for size, sheet in (("a6", (105, 148)), ("a4", (210, 297))):
+        page.goto(f"/dashboard/orders/{late.shop_orders[0].id}/packing-slip?size={size}")
+        assert printed_pages(page) == [sheet], size
     context.close()
 
     context, page = tab(admin)

@@ -155,7 +155,7 @@ def test_the_packing_slip_prints_address_sender_and_contents(seller, db, size):
     assert "Rp" not in slip
 
     css = (Path(__file__).resolve().parents[2] / "static/css/app.css").read_text()
-    assert "@page slip-a6 { size: A6;" in css and "@page slip-a4 { size: A4;" in css
+    assert "@page slip-a6 { size: 105mm 148mm;" in css and "@page slip-a4 { size: A4;" in css
 
 
 def test_the_admin_lists_orders_and_marks_a_bank_transfer_paid(admin_client, app, db, outbox):
