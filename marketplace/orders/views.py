@@ -180,7 +180,7 @@ def checkout():
     view = cart.view_cart(buyer, session.get(SESSION_CART_KEY))
     form = CheckoutForm.for_buyer(buyer is not None, **_prefill(buyer))
     placing = request.form.get("action") == "place"
-    if request.method == "POST" and view.is_empty and placing:
+    if placing and view.is_empty:
         return _place(form, buyer)  # a repeated "Place order" after the cart was emptied
     if view.is_empty:
         flash(_("Your cart is empty."), "info")
