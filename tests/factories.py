@@ -208,3 +208,25 @@ def quick_edit(product, *, price=None, status=None, stock: dict | None = None) -
             fields[f"stock-{variant.id}"] = str((stock or {}).get(variant.id, variant.stock))
             fields[f"shown-{variant.id}"] = str(variant.stock)
     return fields
+
+
+# --- Orders (added for the order pages' tests) -------------------------------------------------
+
+SHIPPING_ADDRESS = {"recipient_name": "Siti Aminah", "phone": "0812 3456 7890", "street": "Jl. Braga No. 12",
+                    "city": "Kota Bandung", "province": "Jawa Barat", "postal_code": "40111", "country": "ID"}
+
+
+def make_order(buyer: User | None = None, products=(), *, email: str = "tamu@example.test", quantity: int = 1,
+               paid: bool = False, **address):
+    """An order placed through checkout: QUANTITY of each of PRODUCTS' first variant (one new
+    product when none are given), as BUYER or as a guest with EMAIL, to SHIPPING_ADDRESS
+    (ADDRESS overrides fields). PAID records the payment, as the admin's "mark paid" does."""
+    from marketplace.orders import services
+
+    items = [{"variant_id": product.variants[0].id, "quantity": quantity}
+             for product in (products or [make_product(stock=5)])]
+    order = services.place_order(buyer, items=items, shipping_address={**SHIPPING_ADDRESS, **address},
+                                 email=None if buyer else email).order
+    if paid:
+        services.record_payment(order.id)
+    return order
