@@ -468,7 +468,7 @@ def _get_or_create(model, key: dict, values: dict):
 def seed_demo() -> dict[str, int]:
     """Create whatever demo rows are missing; returns how many of each kind were created."""
     created = {"organizations": 0, "programs": 0, "users": 0, "shops": 0, "graduations": 0, "products": 0}
-    try:
+    with atomic():
         organizations = {}
         for spec in ORGANIZATIONS:
             values = {k: v for k, v in spec.items() if k != "slug"}
@@ -508,10 +508,6 @@ def seed_demo() -> dict[str, int]:
                 values["decided_at"] = utcnow()
             _, new = _get_or_create(Graduation, {"artisan": people[email], "program": program}, values)
             created["graduations"] += new
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     _seed_products(people, created)
     created["orders"] = _seed_orders(people)
     return created

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
@@ -152,6 +153,67 @@ def make_app(app, tmp_path_factory):
         with other.app_context():
             for engine in _db.engines.values():
                 engine.dispose()
+
+
+class _FormReader(HTMLParser):
+    """The fields a browser would send from the first form whose action is ACTION ("" for a form
+    that posts to its own page): text, hidden and ticked boxes, chosen options, text areas."""
+
+    def __init__(self, action: str):
+        super().__init__()
+        self.action, self.inside, self.found = action, False, False
+        self.fields: dict[str, list[str]] = {}
+        self.select: str | None = None
+        self.options: list[tuple[str, bool]] = []
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = not self.found and attrs.get("action", "") == self.action
+            self.found = self.found or self.inside
+            return
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            unticked = kind in ("checkbox", "radio") and "checked" not in attrs
+            if not unticked and kind not in ("file", "submit"):
+                self.fields.setdefault(name, []).append(attrs.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "select" and name:
+            self.select, self.options = name, []
+        elif tag == "option" and self.select:
+            self.options.append((attrs.get("value", ""), "selected" in attrs))
+        elif tag == "textarea" and name:
+            self.textarea = name
+            self.fields.setdefault(name, []).append("")
+
+    def handle_data(self, data):
+        if self.inside and self.textarea:
+            self.fields[self.textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self.textarea:
+            text = self.fields[self.textarea][-1]
+            # Browsers drop the line break that opens a text area.
+            self.fields[self.textarea][-1] = text[2:] if text.startswith("\r\n") else text.removeprefix("\n")
+            self.textarea = None
+        elif tag == "select" and self.select:
+            chosen = [value for value, selected in self.options if selected] or [v for v, _ in self.options[:1]]
+            self.fields.setdefault(self.select, []).extend(chosen)
+            self.select = None
+
+
+def form_fields(html: str, action: str = "") -> dict:
+    """What a browser would send from the form of HTML that posts to ACTION ("" for a form
+    without an action): {name: value}, or {name: [values]} for a name sent more than once."""
+    reader = _FormReader(action)
+    reader.feed(html)
+    assert reader.found, f"no form posting to {action!r}"
+    return {name: values[0] if len(values) == 1 else values for name, values in reader.fields.items()}
 
 
 def csrf_token(client, path: str = "/login") -> str:

@@ -86,20 +86,42 @@ def make_shop(owner: User | None = None, **overrides):
     return shop
 
 
+def _variant(position: int, name: str = "Satu ukuran", stock: int | None = None, made_to_order: bool = False,
+             lead_time_days: int | None = None, made_to_order_cap: int | None = None, **values):
+    """A Variant, not yet added: stock 1 unless made to order (then no stock, 14 days, 5 at once)."""
+    from marketplace.catalog.models import Variant
+
+    if made_to_order:
+        stock, lead_time_days, made_to_order_cap = 0, lead_time_days or 14, made_to_order_cap or 5
+    return Variant(name=name, stock=1 if stock is None else stock, made_to_order=made_to_order,
+                   lead_time_days=lead_time_days, made_to_order_cap=made_to_order_cap,
+                   position=values.pop("position", position), **values)
+
+
 def make_product(shop=None, *, title: str = "Kain Batik", price: int = 150_000, status: str = "active",
                  stock: int = 1, description: str = "", motif: str = "", technique: str = "cap",
-                 index: bool = True, **values):
-    """A product of SHOP (a new active shop when not given) with one variant of STOCK, written
-    directly, and put in the search index as the services do (unless index=False)."""
+                 index: bool = True, variants: list[dict] | None = None, **values):
+    """A product of SHOP (a new active shop when not given), written directly, and put in the
+    search index as the services do (unless index=False).
+
+    Its variants: VARIANTS, each a dict of Variant values ({"name": "M", "stock": 2}, or
+    {"name": "Pesanan", "made_to_order": True, "lead_time_days": 21, "made_to_order_cap": 3});
+    without them, one variant "Satu ukuran" of STOCK (made to order if `made_to_order=True`,
+    `lead_time_days` and `made_to_order_cap` are given here).
+    """
     from marketplace.catalog import search
-    from marketplace.catalog.models import Product, Variant
+    from marketplace.catalog.models import Product
 
     n = next(_seq)
     values.setdefault("slug", f"produk-{n}")
+    if variants is None:
+        terms = {key: values.pop(key) for key in ("made_to_order", "lead_time_days", "made_to_order_cap")
+                 if key in values}
+        variants = [{"stock": stock, **terms}]
     product = Product(
         shop=shop or make_shop(name="Rumah Kain"), title=title, description=description, motif=motif,
         category=values.pop("category", "cloth"), technique=technique, weight_g=values.pop("weight_g", 200),
-        price=price, status=status, variants=[Variant(name="Satu ukuran", stock=stock)], **values,
+        price=price, status=status, variants=[_variant(i, **spec) for i, spec in enumerate(variants)], **values,
     )
     db.session.add(product)
     db.session.flush()
@@ -107,6 +129,15 @@ def make_product(shop=None, *, title: str = "Kain Batik", price: int = 150_000, 
         search.index_product(product.id)
     db.session.commit()
     return product
+
+
+def make_variant(product, **overrides):
+    """Another variant of PRODUCT, last in its list (values as in make_product's VARIANTS)."""
+    overrides.setdefault("name", f"Ukuran {next(_seq)}")
+    variant = _variant(len(product.variants), **overrides)
+    product.variants.append(variant)
+    db.session.commit()
+    return variant
 
 
 def make_graduation(artisan: User, program, status: str = "claimed", public: bool | None = None,
@@ -152,11 +183,50 @@ def picture(fmt: str = "PNG", size=(300, 200), mode="RGB", color=(140, 88, 44), 
 
 def variant_rows(*rows) -> dict:
     """Product form fields for variant ROWS: (name, stock) or (name, stock, price) or, to keep an
-    existing variant, (variant_id, name, stock, price)."""
+    existing variant, (variant_id, name, stock, price), which also sends the stock that variant
+    has now as the stock the page showed (as if the edit page had just been loaded)."""
+    from marketplace.catalog.models import Variant
+
     fields = {}
     for i, row in enumerate(rows):
         if len(row) == 4:
             fields[f"variants-{i}-variant_id"], row = str(row[0]), row[1:]
+            fields[f"variants-{i}-stock_shown"] = str(db.session.get(Variant, int(fields[f"variants-{i}-variant_id"]),
+                                                                     populate_existing=True).stock)
         name, stock, price = (*row, "")[:3]
         fields |= {f"variants-{i}-name": name, f"variants-{i}-stock": str(stock), f"variants-{i}-price": str(price)}
     return fields
+
+
+def quick_edit(product, *, price=None, status=None, stock: dict | None = None) -> dict:
+    """The quick edit's fields for PRODUCT as its line on the seller's list shows them now, with
+    PRICE, STATUS and STOCK ({variant id: new stock}) changed."""
+    db.session.expire_all()
+    fields = {"price": str(product.price if price is None else price), "status": status or product.status}
+    for variant in product.live_variants:
+        if not variant.made_to_order:
+            fields[f"stock-{variant.id}"] = str((stock or {}).get(variant.id, variant.stock))
+            fields[f"shown-{variant.id}"] = str(variant.stock)
+    return fields
+
+
+# --- Orders (added for the order pages' tests) -------------------------------------------------
+
+SHIPPING_ADDRESS = {"recipient_name": "Siti Aminah", "phone": "0812 3456 7890", "street": "Jl. Braga No. 12",
+                    "city": "Kota Bandung", "province": "Jawa Barat", "postal_code": "40111", "country": "ID"}
+
+
+def make_order(buyer: User | None = None, products=(), *, email: str = "tamu@example.test", quantity: int = 1,
+               paid: bool = False, **address):
+    """An order placed through checkout: QUANTITY of each of PRODUCTS' first variant (one new
+    product when none are given), as BUYER or as a guest with EMAIL, to SHIPPING_ADDRESS
+    (ADDRESS overrides fields). PAID records the payment, as the admin's "mark paid" does."""
+    from marketplace.orders import services
+
+    items = [{"variant_id": product.variants[0].id, "quantity": quantity}
+             for product in (products or [make_product(stock=5)])]
+    order = services.place_order(buyer, items=items, shipping_address={**SHIPPING_ADDRESS, **address},
+                                 email=None if buyer else email).order
+    if paid:
+        services.record_payment(order.id)
+    return order

@@ -75,9 +75,7 @@ def test_product_forms_refuse_every_bad_number_and_write_nothing(seller, db):
     product = seller.product
     m, l = product.variants
     before = stored_catalogue(db)
-    edit_form = {**PRODUCT_FORM, "variants-0-variant_id": str(m.id), "variants-0-name": "M",
-                 "variants-1-variant_id": str(l.id), "variants-1-name": "L", "variants-1-stock": "2",
-                 "variants-1-price": ""}
+    edit_form = {**PRODUCT_FORM, **factories.variant_rows((m.id, "M", 3, ""), (l.id, "L", 2, ""))}
     pages = [("/dashboard/products/new", PRODUCT_FORM),
              (f"/dashboard/products/{product.id}/edit", edit_form)]
     fields = ["price", "weight_g", "length_cm", "width_cm", "variants-0-stock", "variants-0-price"]
@@ -98,7 +96,8 @@ def test_quick_edit_refuses_every_bad_number_and_writes_nothing(seller, db):
     m, l = product.variants
     before = stored_catalogue(db)
     token = csrf_token(seller, "/dashboard/products")
-    form = {"csrf_token": token, "price": "300.000", f"stock-{m.id}": "5", f"stock-{l.id}": "1", "status": "active"}
+    form = {"csrf_token": token, **factories.quick_edit(product, price="300.000", stock={m.id: 5, l.id: 1},
+                                                        status="active")}
     for field, field_id in [("price", f"price-{product.id}"), (f"stock-{m.id}", f"stock-{m.id}"),
                             (f"stock-{l.id}", f"stock-{l.id}")]:
         for sent in BAD_TEXT:
@@ -119,8 +118,8 @@ def test_quick_edit_is_csrf_checked(seller, db):
     product = seller.product
     m, l = product.variants
     before = stored_catalogue(db)
-    response = seller.post(f"/dashboard/products/{product.id}/quick", data={
-        "price": "300000", f"stock-{m.id}": "5", f"stock-{l.id}": "1", "status": "archived"})
+    response = seller.post(f"/dashboard/products/{product.id}/quick", data=factories.quick_edit(
+        product, price="300000", stock={m.id: 5, l.id: 1}, status="archived"))
     assert response.status_code == 400
     assert stored_catalogue(db) == before
 
@@ -243,9 +242,9 @@ def test_the_quick_edit_the_full_form_and_the_api_share_the_price_range(seller, 
     m, l = product.variants
     headers = factories.bearer(seller.user)
     top, over = PRICE_RANGE.maximum, PRICE_RANGE.maximum + 1
-    quick = {"csrf_token": csrf_token(seller, "/dashboard/products"), f"stock-{m.id}": "4",
-             f"stock-{l.id}": str(STOCK_RANGE.maximum), "status": "active"}
-    edit = {**PRODUCT_FORM, "variants-0-variant_id": str(m.id), "variants-0-name": "M",
+    quick = {"csrf_token": csrf_token(seller, "/dashboard/products"),
+             **factories.quick_edit(product, stock={m.id: 4, l.id: STOCK_RANGE.maximum}, status="active")}
+    edit = {**PRODUCT_FORM, **factories.variant_rows((m.id, "M", 3, "")),
             "csrf_token": csrf_token(seller, f"/dashboard/products/{product.id}/edit")}
 
     assert_form_error(seller.post(f"/dashboard/products/{product.id}/quick", data={**quick, "price": str(over)}),

@@ -120,7 +120,9 @@ class ProductItem(MethodView):
     @blp.arguments(ProductPatch)
     @blp.response(200, ProductOut)
     def patch(self, data, product_id):
-        """Edit your product: details, price, status, variants and stock"""
+        """Edit your product: details, price, status, variants and stock. A new `stock` for a
+        kept variant comes with `expected_stock` (409 if a sale changed it meanwhile); variants
+        left out of `variants` are archived"""
         return product_out(services.update_product(api_user(), product_id, **data))
 
 

@@ -27,7 +27,7 @@ from marketplace.accounts.models import User
 from marketplace.catalog.models import Product, ProductImage, Shop
 from marketplace.core.errors import NotFound, ValidationFailed
 from marketplace.core.storage import storage
-from marketplace.core.transaction import commit
+from marketplace.core.transaction import atomic, commit
 from marketplace.core.uploads import open_image, read_capped, reencode_image
 from marketplace.extensions import db
 
@@ -196,10 +196,9 @@ def add_product_images(owner: User, product_id: int, streams: list) -> list[Prod
     _check_room(count, len(prepared))  # again under the lock: another upload may have finished meanwhile
     keys: list[str] = []
     try:
-        store_images(product.id, prepared, position, keys)
-        commit()
+        with atomic():
+            store_images(product.id, prepared, position, keys)
     except Exception:
-        db.session.rollback()
         discard_files(keys)
         raise
     return db.session.scalars(

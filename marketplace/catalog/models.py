@@ -6,6 +6,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from marketplace.core.times import utcnow
@@ -173,6 +174,11 @@ class Product(db.Model):
         """The variants a buyer can choose (archived ones stay only for the orders that name them)."""
         return [v for v in self.variants if v.archived_at is None]
 
+    @property
+    def is_available(self) -> bool:
+        """Whether a buyer can order some live variant now: ready stock or a made-to-order place."""
+        return any(v.available > 0 for v in self.live_variants)
+
 
 class Variant(db.Model):
     __tablename__ = "variants"
@@ -210,6 +216,18 @@ class Variant(db.Model):
     @property
     def effective_price(self) -> int:
         return self.price if self.price is not None else self.product.price
+
+    @hybrid_property
+    def available(self) -> int:
+        """Units a buyer can order now: the ready stock, or the places left under the made-to-order cap."""
+        if self.made_to_order:
+            return max((self.made_to_order_cap or 0) - self.made_to_order_open, 0)
+        return self.stock
+
+    @available.inplace.expression
+    @classmethod
+    def _available_expression(cls):
+        return sa.case((cls.made_to_order, cls.made_to_order_cap - cls.made_to_order_open), else_=cls.stock)
 
 
 class ProductImage(db.Model):

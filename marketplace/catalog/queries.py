@@ -71,8 +71,10 @@ def products_filtered(*, q=None, category=None, technique=None, motif=None, prog
     if max_price is not None:
         query = query.where(price <= max_price)
     if in_stock:
+        # Orderable now (Variant.available): ready stock, or a made-to-order place; never an
+        # archived variant, which stays only for the orders that name it.
         query = query.where(
-            sa.exists().where(Variant.product_id == Product.id, Variant.stock > 0)
+            sa.exists().where(Variant.product_id == Product.id, Variant.archived_at.is_(None), Variant.available > 0)
         )
     if program:
         # The programs' own rule for what buyers may see, so a private graduation never counts.

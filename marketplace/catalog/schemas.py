@@ -7,7 +7,8 @@ from marketplace.core.numbers import DATABASE_ID_RANGE
 from marketplace.catalog.listing import read_cursor
 from marketplace.catalog.media import media_url
 from marketplace.catalog.models import (
-    CATEGORIES, DIMENSION_RANGE, DYES, PRICE_FILTER_RANGE, PRICE_RANGE, STOCK_RANGE, TECHNIQUES, WEIGHT_RANGE,
+    CATEGORIES, DIMENSION_RANGE, DYES, HANDLING_DAYS_RANGE, LEAD_TIME_RANGE, MADE_TO_ORDER_CAP_RANGE,
+    PRICE_FILTER_RANGE, PRICE_RANGE, STOCK_RANGE, TECHNIQUES, WEIGHT_RANGE,
 )
 from marketplace.catalog.queries import SORTS
 from marketplace.core.pagination import CursorError, PageMeta, PageQuery
@@ -27,10 +28,25 @@ class ShopRef(ma.Schema):
 
 
 class VariantIn(ma.Schema):
+    """A variant to add (no `id`) or to keep (its `id`; what it leaves out stays as it is).
+    Variants of the product that the list leaves out are archived."""
+
     id = WholeNumber(validate=DATABASE_ID_RANGE.schema_validator())
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=80))
-    stock = WholeNumber(required=True, validate=STOCK_RANGE.schema_validator())
+    stock = WholeNumber(validate=STOCK_RANGE.schema_validator(), metadata={
+        "description": "Ready stock; required for a new variant that is not made to order, ignored "
+                       "(stored as 0) for one that is. To change a kept variant's stock, send "
+                       "`expected_stock` too."})
+    expected_stock = WholeNumber(validate=STOCK_RANGE.schema_validator(), metadata={
+        "description": "The kept variant's stock as you last read it. The new `stock` is written only "
+                       "if it is still that; otherwise 409 (a sale happened meanwhile): read it again."})
     price = WholeNumber(allow_none=True, validate=PRICE_RANGE.schema_validator())
+    made_to_order = ma.fields.Boolean(metadata={
+        "description": "Made after payment: no stock, but `lead_time_days` and `made_to_order_cap` are required"})
+    lead_time_days = WholeNumber(allow_none=True, validate=LEAD_TIME_RANGE.schema_validator(), metadata={
+        "description": "Days from payment to shipping a made-to-order piece"})
+    made_to_order_cap = WholeNumber(allow_none=True, validate=MADE_TO_ORDER_CAP_RANGE.schema_validator(), metadata={
+        "description": "Most made-to-order units in orders not yet shipped at once"})
 
 
 class VariantOut(ma.Schema):
@@ -38,6 +54,11 @@ class VariantOut(ma.Schema):
     name = ma.fields.String(required=True)
     stock = ma.fields.Integer(required=True)
     price = ma.fields.Integer(required=True, attribute="effective_price")
+    made_to_order = ma.fields.Boolean(required=True)
+    lead_time_days = ma.fields.Integer(allow_none=True, required=True)
+    available = ma.fields.Integer(required=True, metadata={
+        "description": "Units a buyer can order now: the stock, or for made to order the places left "
+                       "under the seller's cap"})
 
 
 class ProductIn(ma.Schema):
@@ -92,8 +113,9 @@ class ProductOut(ma.Schema):
     price = ma.fields.Integer(required=True)
     batikmark_number = ma.fields.String(allow_none=True)
     status = ma.fields.String(required=True)
-    in_stock = ma.fields.Function(lambda p: p.total_stock > 0, metadata={"type": "boolean"})
-    variants = ma.fields.List(ma.fields.Nested(VariantOut), required=True)
+    in_stock = ma.fields.Boolean(attribute="is_available", metadata={
+        "description": "Some variant can be ordered now (ready stock, or a made-to-order place)"})
+    variants = ma.fields.List(ma.fields.Nested(VariantOut), attribute="live_variants", required=True)
     images = ma.fields.List(ma.fields.Nested(ImageOut), required=True)
     shop = ma.fields.Nested(ShopRef, required=True)
     badges = ma.fields.List(ma.fields.Nested(BadgeOut), dump_default=list)
@@ -162,6 +184,8 @@ class ShopIn(ma.Schema):
     city = ma.fields.String(required=True, validate=ma.validate.Length(min=2, max=120))
     province = ma.fields.String(required=True, validate=ma.validate.OneOf(PROVINCES))
     shipping_origin = ma.fields.String(load_default="", validate=ma.validate.Length(max=255))
+    handling_days = WholeNumber(validate=HANDLING_DAYS_RANGE.schema_validator(), metadata={
+        "description": "Days you need to pack and hand ready stock to the courier (2 if not given)"})
 
 
 class ShopQuery(PageQuery):
@@ -172,6 +196,7 @@ class ShopQuery(PageQuery):
 
 class ShopOut(ShopRef):
     story = ma.fields.String(required=True)
+    handling_days = ma.fields.Integer(required=True)
     photo_url = ma.fields.Function(
         lambda shop: media_url(shop.photo_key, external=True) if shop.photo_key else None,
         allow_none=True, metadata={"type": "string", "nullable": True})

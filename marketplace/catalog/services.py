@@ -2,6 +2,8 @@
 the search document in the same transaction."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask_babel import format_decimal
 from flask_babel import gettext as _
@@ -10,25 +12,35 @@ from slugify import slugify
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import images, search
 from marketplace.catalog.models import (
-    CATEGORIES, DIMENSION_RANGE, DYES, PRICE_RANGE, STOCK_RANGE, TECHNIQUES, WEIGHT_RANGE, Product,
-    ProductStatus, Shop, ShopStatus, Variant,
+    CATEGORIES, DIMENSION_RANGE, DYES, HANDLING_DAYS_RANGE, LEAD_TIME_RANGE, MADE_TO_ORDER_CAP_RANGE,
+    PRICE_RANGE, STOCK_RANGE, TECHNIQUES, WEIGHT_RANGE, Product, ProductStatus, Shop, ShopStatus, Variant,
 )
 from marketplace.core.errors import Conflict, NotFound, ValidationFailed
 from marketplace.core.i18n import format_rupiah
+from marketplace.core.numbers import IntRange
 from marketplace.core.regions import PROVINCES
-from marketplace.core.transaction import commit
+from marketplace.core.times import utcnow
+from marketplace.core.transaction import atomic, commit
 from marketplace.extensions import db
 
 SHOP_FIELDS = ("name", "story", "city", "province", "shipping_origin")
 
 
-def _validate_shop(values: dict) -> None:
+def _validate_shop(values: dict, handling_days: int | None) -> None:
     if not (values.get("name") or "").strip():
         raise ValidationFailed(_("Enter a shop name."), field="name")
     if values.get("province") not in PROVINCES:
         raise ValidationFailed(_("Choose a province."), field="province")
     if not (values.get("city") or "").strip():
         raise ValidationFailed(_("Enter your regency or city."), field="city")
+    if handling_days is not None and handling_days not in HANDLING_DAYS_RANGE:
+        raise ValidationFailed(_range_error(_("Enter the days you need, from %(min)s to %(max)s."),
+                                            HANDLING_DAYS_RANGE), field="handling_days")
+
+
+def _range_error(message: str, allowed: IntRange) -> str:
+    """MESSAGE (a translated text with %(min)s and %(max)s) filled in with ALLOWED's bounds."""
+    return message % {"min": format_decimal(allowed.minimum), "max": format_decimal(allowed.maximum)}
 
 
 def _slug_for(name: str, wanted: str | None, shop_id: int | None = None) -> str:
@@ -63,9 +75,10 @@ def _save_shop(shop: Shop, photo: images.PreparedImage | None) -> None:
 
 
 def open_shop(artisan: User, *, slug: str | None = None, photo: images.PreparedImage | None = None,
-              **values) -> Shop:
+              handling_days: int | None = None, **values) -> Shop:
     """An artisan opens their shop (one per artisan), with an optional PHOTO of the maker or
-    the workshop (checked by images.prepare_upload).
+    the workshop (checked by images.prepare_upload) and the HANDLING_DAYS they need to hand
+    ready stock to the courier (2 unless given).
 
     Raises ValidationFailed, Conflict (already has a shop).
     """
@@ -74,25 +87,29 @@ def open_shop(artisan: User, *, slug: str | None = None, photo: images.PreparedI
     if db.session.scalar(sa.select(Shop.id).filter_by(owner_id=artisan.id)) is not None:
         raise Conflict(_("You already have a shop."), field="name")
     values = {k: (values.get(k) or "").strip() for k in SHOP_FIELDS}
-    _validate_shop(values)
+    _validate_shop(values, handling_days)
     shop = Shop(owner=artisan, slug=_slug_for(values["name"], slug), **values)
+    if handling_days is not None:
+        shop.handling_days = handling_days
     db.session.add(shop)
     _save_shop(shop, photo)
     return shop
 
 
 def update_shop(artisan: User, *, slug: str | None = None, photo: images.PreparedImage | None = None,
-                **values) -> Shop:
-    """Edit the artisan's own shop; a PHOTO replaces the old one. Raises NotFound (no shop),
-    ValidationFailed."""
+                handling_days: int | None = None, **values) -> Shop:
+    """Edit the artisan's own shop; a PHOTO replaces the old one, HANDLING_DAYS the old ones.
+    Raises NotFound (no shop), ValidationFailed."""
     shop = db.session.scalar(sa.select(Shop).filter_by(owner_id=artisan.id))
     if shop is None:
         raise NotFound(_("You have no shop yet."))
     merged = {k: getattr(shop, k) for k in SHOP_FIELDS}
     merged.update({k: (v or "").strip() for k, v in values.items() if k in SHOP_FIELDS and v is not None})
-    _validate_shop(merged)
+    _validate_shop(merged, handling_days)
     if slug and slug != shop.slug:
         shop.slug = _slug_for(merged["name"], slug, shop.id)
+    if handling_days is not None:
+        shop.handling_days = handling_days
     renamed = merged["name"] != shop.name
     for key, value in merged.items():
         setattr(shop, key, value)
@@ -156,39 +173,149 @@ def _price_error() -> str:
              max=format_rupiah(PRICE_RANGE.maximum))
 
 
+@dataclass
+class _VariantRow:
+    """One variant as the seller asks for it, checked. `stock` None leaves a kept variant's stock
+    as it is; `expected_stock` is the stock the seller saw before changing it."""
+
+    variant: Variant | None  # None: a new variant
+    name: str
+    price: int | None
+    made_to_order: bool
+    lead_time_days: int | None
+    made_to_order_cap: int | None
+    stock: int | None
+    expected_stock: int | None
+
+
+def _variant_row(spec: dict, variant: Variant | None) -> tuple[_VariantRow | None, dict]:
+    """SPEC checked, with what it leaves out taken from VARIANT (the kept variant it names), and
+    the errors of this row by key."""
+    def given(key, default=None):
+        if key in spec:
+            return spec[key]
+        return getattr(variant, key) if variant is not None else default
+
+    errors: dict[str, list[str]] = {}
+    name = (given("name") or "").strip()
+    if not name:
+        errors["name"] = [_("Every variant needs a name.")]
+    price = given("price")
+    if price is not None and price not in PRICE_RANGE:
+        errors["price"] = [_price_error()]
+    made_to_order = given("made_to_order", False) is True
+    lead_time_days = made_to_order_cap = None
+    stock, expected_stock = spec.get("stock"), spec.get("expected_stock")
+    if made_to_order:
+        # Nothing is made ahead: no ready stock, whatever was typed in the stock box.
+        lead_time_days, made_to_order_cap = given("lead_time_days"), given("made_to_order_cap")
+        stock, expected_stock = 0, None
+        if lead_time_days not in LEAD_TIME_RANGE:
+            errors["lead_time_days"] = [_range_error(
+                _("Enter the days you need to make one, from %(min)s to %(max)s."), LEAD_TIME_RANGE)]
+        if made_to_order_cap not in MADE_TO_ORDER_CAP_RANGE:
+            errors["made_to_order_cap"] = [_range_error(
+                _("Enter how many pieces you take on at once, from %(min)s to %(max)s."), MADE_TO_ORDER_CAP_RANGE)]
+    elif stock is None:
+        if variant is None:
+            errors["stock"] = [_("Enter the stock (0 if sold out).")]
+    elif stock not in STOCK_RANGE:
+        errors["stock"] = [_range_error(_("Stock must be a whole number from %(min)s to %(max)s."), STOCK_RANGE)]
+    elif variant is not None and expected_stock not in STOCK_RANGE:
+        errors["expected_stock"] = [_("Send expected_stock, the stock you last read, with a new stock: "
+                                      "a sale made meanwhile must not be undone.")]
+    if errors:
+        return None, errors
+    return _VariantRow(variant, name[:80], price, made_to_order, lead_time_days, made_to_order_cap,
+                       stock, expected_stock), {}
+
+
 def _apply_variants(product: Product, variants: list[dict]) -> None:
-    """Replace the product's variants by VARIANTS, keeping rows whose id is given (orders refer to them)."""
+    """Make VARIANTS the product's live variants, in their order.
+
+    A spec with an `id` edits that live variant (keys it leaves out keep their value); one
+    without adds a variant. A new `stock` for a kept variant comes with `expected_stock`, the
+    stock the seller saw, and is written only if the stock is still that: one conditional
+    UPDATE, since a checkout may commit between our read and our write. Live variants left out
+    are archived, never deleted: orders point at them. Names are unique among live variants.
+
+    Raises ValidationFailed, Conflict (a stock changed meanwhile); errors about one variant are
+    under `variants` by its index in VARIANTS.
+    """
     if not variants:
         raise ValidationFailed(_("A product needs at least one variant."), field="variants")
     if len(variants) > MAX_VARIANTS:
         raise ValidationFailed(_("At most %(n)d variants.", n=MAX_VARIANTS), field="variants")
-    names = [(spec.get("name") or "").strip().casefold() for spec in variants]
+    live = {v.id: v for v in product.live_variants}
+    rows: list[_VariantRow] = []
+    errors: dict[int, dict] = {}
+    named: set[int] = set()
+    for index, spec in enumerate(variants):
+        variant = live.get(spec["id"]) if spec.get("id") else None
+        if spec.get("id") and (variant is None or variant.id in named):
+            errors[index] = {"id": [_("Unknown variant.") if variant is None else _("List each variant once.")]}
+            continue
+        if variant is not None:
+            named.add(variant.id)
+        row, row_errors = _variant_row(spec, variant)
+        if row_errors:
+            errors[index] = row_errors
+        else:
+            rows.append(row)
+    if errors:
+        raise ValidationFailed(_first_message(errors), errors={"variants": errors})
+    names = [row.name.casefold() for row in rows]
     if len(set(names)) != len(names):
         raise ValidationFailed(_("Give each variant its own name."), field="variants")
-    existing = {v.id: v for v in product.variants}
-    kept = []
-    for position, spec in enumerate(variants):
-        name = (spec.get("name") or "").strip()
-        stock, price = spec.get("stock", 0), spec.get("price")
-        if not name:
-            raise ValidationFailed(_("Every variant needs a name."), field="variants")
-        if stock not in STOCK_RANGE:
-            raise ValidationFailed(_("Stock must be a whole number from %(min)s to %(max)s.",
-                                     min=format_decimal(STOCK_RANGE.minimum),
-                                     max=format_decimal(STOCK_RANGE.maximum)), field="variants")
-        if price is not None and price not in PRICE_RANGE:
-            raise ValidationFailed(_price_error(), field="variants")
-        variant = existing.get(spec.get("id")) if spec.get("id") else None
-        if spec.get("id") and variant is None:
-            raise ValidationFailed(_("Unknown variant."), field="variants")
-        if variant is None:
-            variant = Variant()
-            product.variants.append(variant)
-        variant.name, variant.stock, variant.price, variant.position = name[:80], stock, price, position
-        kept.append(variant)
-    for variant in list(product.variants):
-        if variant not in kept:
-            product.variants.remove(variant)
+    _write_variants(product, rows)
+
+
+def _write_variants(product: Product, rows: list[_VariantRow]) -> None:
+    archived_at = utcnow()
+    kept = {row.variant.id for row in rows if row.variant is not None}
+    for variant in product.live_variants:
+        if variant.id not in kept:
+            variant.archived_at = archived_at
+    stale: dict[int, dict] = {}
+    refused: dict[int, dict] = {}
+    for position, row in enumerate(rows):
+        values = {"name": row.name, "price": row.price, "position": position, "made_to_order": row.made_to_order,
+                  "lead_time_days": row.lead_time_days, "made_to_order_cap": row.made_to_order_cap}
+        if row.variant is None:
+            product.variants.append(Variant(stock=row.stock, **values))
+            continue
+        guards = [Variant.id == row.variant.id]
+        if row.stock is not None:
+            values["stock"] = row.stock
+            if row.expected_stock is not None:
+                guards.append(Variant.stock == row.expected_stock)
+        if row.made_to_order_cap is not None:  # the orders' units not yet shipped must fit under it
+            guards.append(Variant.made_to_order_open <= row.made_to_order_cap)
+        written = db.session.execute(
+            sa.update(Variant).where(*guards).values(**values).execution_options(synchronize_session=False)
+        ).rowcount
+        if written:
+            db.session.expire(row.variant)
+            continue
+        stock, ordered = db.session.execute(
+            sa.select(Variant.stock, Variant.made_to_order_open).where(Variant.id == row.variant.id)).one()
+        if row.expected_stock is not None and stock != row.expected_stock:
+            stale[position] = {"expected_stock": [_(
+                "Stock of %(name)s changed meanwhile (now %(stock)s); check and save again.",
+                name=row.variant.name, stock=format_decimal(stock))]}
+        else:
+            refused[position] = {"made_to_order_cap": [_(
+                "%(count)s pieces are ordered and not yet shipped: the cap cannot be lower.",
+                count=format_decimal(ordered))]}
+    if stale:
+        raise Conflict(_first_message(stale), errors={"variants": stale | refused})
+    if refused:
+        raise ValidationFailed(_first_message(refused), errors={"variants": refused})
+
+
+def _first_message(errors: dict[int, dict]) -> str:
+    """The first message of errors by variant index, then key (as marshmallow nests a list's)."""
+    return next(iter(errors[min(errors)].values()))[0]
 
 
 def _product_slug(title: str, product_id: int | None = None) -> str:
@@ -220,24 +347,24 @@ def create_product(owner: User, *, variants: list[dict] | None = None, status: s
                                  count=images.MAX_IMAGES_PER_PRODUCT), field=images.FIELD)
     stored: list[str] = []
     try:  # nothing of a refused product may stay in the session, nor its files on disk
-        product = Product(shop=shop, slug=_product_slug(values["title"]), status=status, **values)
-        db.session.add(product)
-        _apply_variants(product, variants or [{"name": _("One size"), "stock": 1}])
-        db.session.flush()
-        search.index_product(product.id)
-        images.store_images(product.id, list(photos), 0, stored)
-        commit()
+        with atomic():
+            product = Product(shop=shop, slug=_product_slug(values["title"]), status=status, **values)
+            db.session.add(product)
+            _apply_variants(product, variants or [{"name": _("One size"), "stock": 1}])
+            db.session.flush()
+            search.index_product(product.id)
+            images.store_images(product.id, list(photos), 0, stored)
     except Exception:
-        db.session.rollback()
         images.discard_files(stored)
         raise
     return product
 
 
 def update_product(owner: User, product_id: int, *, variants: list[dict] | None = None, **values) -> Product:
-    """Edit an owned product: details, price, status, variants and their stock.
+    """Edit an owned product: details, price, status, variants and their stock (see
+    _apply_variants: a stock is changed only from the stock the seller saw).
 
-    Raises NotFound (not the owner's), ValidationFailed.
+    Raises NotFound (not the owner's), ValidationFailed, Conflict (a stock changed meanwhile).
     """
     product = owned_product(owner, product_id)
     status = values.pop("status", None)
@@ -246,7 +373,7 @@ def update_product(owner: User, product_id: int, *, variants: list[dict] | None 
     _validate_product(merged)
     if status is not None and status not in {s.value for s in ProductStatus}:
         raise ValidationFailed(_("Unknown status."), field="status")
-    try:  # a refused variant list must not leave the other changes pending in the session
+    with atomic():  # a refused variant list must not leave the other changes pending in the session
         for key, value in merged.items():
             setattr(product, key, value)
         if status is not None:
@@ -255,10 +382,6 @@ def update_product(owner: User, product_id: int, *, variants: list[dict] | None 
             _apply_variants(product, variants)
         db.session.flush()
         search.index_product(product.id)
-        commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return product
 
 

@@ -31,13 +31,6 @@ def purchasable_variants(variant_ids) -> dict[int, Variant]:
     return {variant.id: variant for variant in rows}
 
 
-def available_units(variant: Variant) -> int:
-    """Units a buyer could order now: stock, or free places under a made-to-order cap."""
-    if variant.made_to_order:
-        return max((variant.made_to_order_cap or 0) - variant.made_to_order_open, 0)
-    return variant.stock
-
-
 def take_stock(variant: Variant, quantity: int) -> None:
     """Hold QUANTITY units of VARIANT for an order. Raises OutOfStock naming the item when
     fewer are left; nothing is changed then."""
@@ -53,7 +46,7 @@ def take_stock(variant: Variant, quantity: int) -> None:
                      .values(stock=table.c.stock - quantity))
     if db.session.execute(statement).rowcount != 1:
         db.session.refresh(variant)
-        raise OutOfStock(_("Only %(count)d left of %(item)s.", count=available_units(variant),
+        raise OutOfStock(_("Only %(count)d left of %(item)s.", count=variant.available,
                            item=_item_label(variant)), field="items")
     db.session.expire(variant, ["stock", "made_to_order_open"])
 

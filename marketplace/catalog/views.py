@@ -88,13 +88,18 @@ def product_jsonld(product: Product) -> dict:
         "brand": {"@type": "Brand", "name": product.shop.name},
         "offers": [{
             "@type": "Offer", "name": variant.name, "price": variant.effective_price, "priceCurrency": "IDR",
-            "availability": "https://schema.org/InStock" if variant.stock > 0 else "https://schema.org/OutOfStock",
-            "url": url,
-        } for variant in product.variants],
+            "availability": _availability(variant), "url": url,
+        } for variant in product.live_variants],
     }
     if product.images:
         data["image"] = [media_url(i.display_key, external=True) for i in product.images]
     return data
+
+
+def _availability(variant) -> str:
+    if variant.available <= 0:
+        return "https://schema.org/OutOfStock"
+    return "https://schema.org/MadeToOrder" if variant.made_to_order else "https://schema.org/InStock"
 
 
 @bp.route("/shops/<slug>")
@@ -126,7 +131,8 @@ def my_shop():
     shop = db.session.scalar(sa.select(Shop).filter_by(owner_id=current_user.id))
     form = ShopForm(obj=shop)
     if form.validate_on_submit():
-        values = {k: getattr(form, k).data for k in ("name", "story", "city", "province", "shipping_origin")}
+        values = {k: getattr(form, k).data
+                  for k in ("name", "story", "city", "province", "shipping_origin", "handling_days")}
         chosen = form.photo.data if getattr(form.photo.data, "filename", "") else None
         try:
             photo = images.prepare_upload(chosen.stream) if chosen else None
@@ -198,7 +204,7 @@ def product_new():
                 product = services.create_product(current_user, variants=variants, photos=photos,
                                                   status=form.status.data, **form.service_values())
             except CantingError as error:
-                apply_form_errors(form, error, aliases={images.FIELD: "photos"})
+                form.show_service_error(error, aliases={images.FIELD: "photos"})
             else:
                 if product.status == "active":
                     flash(_("%(title)s is on sale.", title=product.title), "success")
@@ -223,7 +229,7 @@ def product_edit(product_id: int):
                 services.update_product(current_user, product_id, variants=variants, status=form.status.data,
                                         **form.service_values())
             except CantingError as error:
-                apply_form_errors(form, error)
+                form.show_service_error(error, product)
             else:
                 flash(_("%(title)s saved.", title=product.title), "success")
                 return redirect(url_for("catalog.my_products"))
@@ -281,7 +287,7 @@ def product_quick_edit(product_id: int):
             services.update_product(current_user, product_id, price=form.price.data, status=form.status.data,
                                     variants=form.variant_specs())
         except CantingError as error:
-            apply_form_errors(form, error)
+            form.show_service_error(error)
         else:
             flash(_("%(title)s saved.", title=product.title), "success")
             return redirect(url_for("catalog.my_products"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
 from marketplace.extensions import talisman
 
@@ -36,7 +36,29 @@ def no_store_personal_pages(response):
     return response
 
 
+def referrer_policy(policy: str):
+    """A view whose URL holds a secret (a guest's order link) sends its own Referrer-Policy,
+    e.g. "no-referrer", so that no link followed from the page carries the secret away."""
+
+    def decorator(view):
+        view.referrer_policy = policy
+        return view
+
+    return decorator
+
+
+def _view_referrer_policy(response):
+    view = current_app.view_functions.get(request.endpoint or "")
+    policy = getattr(view, "referrer_policy", None)
+    if policy:
+        response.headers["Referrer-Policy"] = policy
+    return response
+
+
 def init_security_headers(app: Flask) -> None:
+    # Registered before Talisman: after-request functions run last-registered first, so this one
+    # runs after Talisman has set the site-wide Referrer-Policy, and may replace it.
+    app.after_request(_view_referrer_policy)
     talisman.init_app(
         app,
         force_https=app.config["FORCE_HTTPS"],

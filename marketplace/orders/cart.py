@@ -46,7 +46,7 @@ class CartLine:
 
     @property
     def units_left(self) -> int:
-        return stock.available_units(self.variant) if self.variant else 0
+        return self.variant.available if self.variant else 0
 
     @property
     def short(self) -> bool:
@@ -180,8 +180,8 @@ def add_to_cart(buyer: User | None, guest_cart: dict | None, variant_id: int, qu
         item = next((i for i in cart.items if i.variant_id == variant_id), None)
         total = (item.quantity if item else 0) + quantity
     total = min(total, MAX_QUANTITY)
-    if stock.available_units(variant) < total:
-        raise OutOfStock(_("Only %(count)d left of %(item)s.", count=stock.available_units(variant),
+    if variant.available < total:
+        raise OutOfStock(_("Only %(count)d left of %(item)s.", count=variant.available,
                            item=variant.product.title), field="quantity")
     if buyer is None:
         guest_cart[str(variant_id)] = [total, price]
@@ -204,8 +204,8 @@ def set_cart_quantity(buyer: User | None, guest_cart: dict | None, variant_id: i
     variant = stock.purchasable_variants([variant_id]).get(variant_id)
     if variant is None:
         raise ValidationFailed(_("This product is not available."), field="variant_id")
-    if stock.available_units(variant) < quantity:
-        raise OutOfStock(_("Only %(count)d left of %(item)s.", count=stock.available_units(variant),
+    if variant.available < quantity:
+        raise OutOfStock(_("Only %(count)d left of %(item)s.", count=variant.available,
                            item=variant.product.title), field="quantity")
     if buyer is None:
         if str(variant_id) not in guest_cart:

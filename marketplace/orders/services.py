@@ -93,6 +93,13 @@ def local_today() -> date:
     return utcnow().astimezone(SHOP_TIMEZONE).date()
 
 
+def lead_days(shop: Shop, variants: list[Variant]) -> int:
+    """Days from payment until the parcel goes to the courier: the shop's handling days for ready
+    stock, a made-to-order piece's lead time, whichever is longest."""
+    return max((v.lead_time_days if v.made_to_order else shop.handling_days for v in variants),
+               default=shop.handling_days)
+
+
 # --- checkout ------------------------------------------------------------------------------
 
 _NUMBER_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud on the phone
@@ -230,10 +237,10 @@ def _build_order(buyer, email, locale, address, scoped_key, by_shop, wanted, quo
         shop_variants = by_shop[shop_id]
         shop = shop_variants[0].product.shop
         weight, zone, fee = quotes[shop_id]
-        lead_days = max(v.lead_time_days if v.made_to_order else shop.handling_days for v in shop_variants)
+        days = lead_days(shop, shop_variants)
         shop_order = ShopOrder(shop_id=shop_id, status=ShopOrderStatus.AWAITING_PAYMENT.value,
                                shipping_fee=fee, shipping_zone=zone.value, weight_g=weight,
-                               lead_days=lead_days, ship_by=local_today() + timedelta(days=lead_days))
+                               lead_days=days, ship_by=local_today() + timedelta(days=days))
         for variant in sorted(shop_variants, key=lambda v: (v.product.title, v.position)):
             shop_order.items.append(OrderItem(
                 variant_id=variant.id, product_id=variant.product_id, title=variant.product.title,

@@ -26,7 +26,7 @@ from marketplace.core.times import utcnow
 from marketplace.core.errors import ValidationFailed
 from marketplace.core.mail import queue_mail
 from marketplace.core.uploads import read_capped
-from marketplace.core.transaction import commit
+from marketplace.core.transaction import atomic, commit
 from marketplace.core.urls import external_url
 from marketplace.extensions import db
 from marketplace.programs.models import Graduation, GraduationStatus, Invitation
@@ -265,10 +265,6 @@ def redeem_invitation(user: User, code: str, *, field: str = "invitation_code") 
 
 def redeem_invitation_code(user: User, code: str) -> Graduation:
     """A signed-in person enters a code from their program's roster. Raises ValidationFailed."""
-    try:
+    with atomic():
         graduation = redeem_invitation(user, code)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return graduation

@@ -21,7 +21,7 @@ from marketplace.core.mail import queue_mail
 from marketplace.core.regions import PROVINCES
 from marketplace.core.storage import storage
 from marketplace.core.uploads import check_document
-from marketplace.core.transaction import commit
+from marketplace.core.transaction import atomic, commit
 from marketplace.core.urls import external_url
 from marketplace.extensions import db
 from marketplace.programs.models import (
@@ -246,11 +246,10 @@ def claim_graduation(
     if checked is not None:
         key = storage().save(checked.data, folder="certificates", extension=checked.extension)
         graduation.certificate_key, graduation.certificate_content_type = key, checked.content_type
-    db.session.add(graduation)
     try:
-        db.session.commit()
+        with atomic():
+            db.session.add(graduation)
     except Exception:
-        db.session.rollback()
         if key:
             storage().delete(key)
         raise

@@ -60,8 +60,9 @@ def browser():
 @pytest.fixture
 def phone(browser, live_server):
     """A new browser tab sized like a 390 px phone, at the live server."""
+    # bypass_csp: axe_violations() injects axe-core as an inline script, which our CSP refuses.
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1,
-                                  base_url=live_server, locale="id-ID")
+                                  base_url=live_server, locale="id-ID", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -11,7 +11,7 @@ from marketplace.catalog import images
 from marketplace.catalog.models import Product, Shop
 from tests import factories
 from tests.conftest import csrf_token
-from tests.factories import make_product, picture, variant_rows
+from tests.factories import make_product, picture, quick_edit, variant_rows
 
 PRODUCT_FIELDS = {"category": "clothing", "technique": "cap", "motif": "Durian", "price": "285000",
                   "weight_g": "250", "description": "", "material": "", "dye": "", "status": "active"}
@@ -44,7 +44,7 @@ def seller_posts(shop: Shop, product: Product) -> dict:
     photos = f"/dashboard/products/{product.id}/photos"
     return {
         "quick edit": ("/dashboard/products", f"/dashboard/products/{product.id}/quick",
-                       {"price": "1.000", f"stock-{variant.id}": "0", "status": "archived"}),
+                       quick_edit(product, price="1.000", stock={variant.id: 0}, status="archived")),
         "new product": ("/dashboard/products/new", "/dashboard/products/new",
                         {**PRODUCT_FIELDS, "title": "Kain Baru", **variant_rows(("M", 4))}),
         "edit product": (f"/dashboard/products/{product.id}/edit", f"/dashboard/products/{product.id}/edit",
@@ -55,7 +55,8 @@ def seller_posts(shop: Shop, product: Product) -> dict:
         "delete photo": (photos, f"{photos}/{first}/delete", {}),
         "shop form": ("/dashboard/shop", "/dashboard/shop",
                       {"name": "Nama Baru", "slug": shop.slug, "story": "", "city": shop.city,
-                       "province": shop.province, "shipping_origin": ""}),
+                       "province": shop.province, "shipping_origin": "",
+                       "handling_days": "3"}),
     }
 
 

@@ -13,7 +13,6 @@ from flask import render_template_string
 from flask_babel import force_locale
 from PIL import ExifTags, Image
 
-from marketplace.catalog import images as image_services
 from marketplace.catalog.demo_images import MOTIFS, draw_batik
 from marketplace.catalog.images import add_product_image, delete_product_image, reorder_product_images
 from marketplace.catalog.models import Product, ProductImage, Variant
@@ -196,13 +195,14 @@ def test_a_ninth_photo_is_refused(uploads, seller, product):
 
 def test_stored_files_are_removed_when_the_commit_fails(uploads, seller, product, monkeypatch):
     def failing_commit():
-        database.session.rollback()
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(image_services, "commit", failing_commit)
+    monkeypatch.setattr(database.session, "commit", failing_commit)
     with pytest.raises(RuntimeError):
         add_product_image(seller, product.id, picture())
+    monkeypatch.undo()
     assert stored_files(uploads) == []
+    assert photo_ids(product.id) == []
 
 
 # --- ownership, delete, reorder -------------------------------------------------------------

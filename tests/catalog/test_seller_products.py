@@ -166,7 +166,9 @@ def test_edit_form_changes_every_detail_and_keeps_variant_identity(artisan_clien
                                                                                   "Biji kopi dari kebun Semendo.")
     assert [(v.id, v.name, v.stock, v.price) for v in product.variants][:2] == [
         (m_id, "M (lingkar dada 100 cm)", 3, None), (l_id, "L", 2, 320_000)]
-    assert [v.name for v in product.variants] == ["M (lingkar dada 100 cm)", "L", "XXL"]
+    assert [v.name for v in product.live_variants] == ["M (lingkar dada 100 cm)", "L", "XXL"]
+    # XL stays for the orders that name it, archived.
+    assert [(v.id, v.name) for v in product.variants if v.archived_at is not None] == [(xl_id, "XL")]
     found = client.get("/api/v1/products?q=lengan").get_json()["items"]
     assert [p["id"] for p in found] == [product.id]
 

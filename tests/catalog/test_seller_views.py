@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from marketplace.catalog import services
 from marketplace.catalog.models import Product
 from tests.conftest import csrf_token
-from tests.factories import variant_rows
+from tests.factories import quick_edit, variant_rows
 
 FORM = {"title": "Kemeja Batik Cap Durian", "category": "clothing", "technique": "cap", "motif": "Durian",
         "price": "285000", **variant_rows(("M", 4), ("L", 2)), "weight_g": "250", "description": "",
@@ -25,8 +25,8 @@ def test_artisan_lists_a_product_and_edits_price_stock_and_status(artisan_client
     assert "Kemeja Batik Cap Durian" in page
     m, l = product.variants
     artisan_client.post(f"/dashboard/products/{product.id}/quick", data={
-        "csrf_token": csrf_token(artisan_client, "/dashboard/products"), "price": "300.000",
-        f"stock-{m.id}": "0", f"stock-{l.id}": "5", "status": "archived"})
+        "csrf_token": csrf_token(artisan_client, "/dashboard/products"),
+        **quick_edit(product, price="300.000", stock={m.id: 0, l.id: 5}, status="archived")})
     db.session.expire_all()
     product = db.session.get(Product, product.id)
     assert product.price == 300_000 and [v.stock for v in product.variants] == [0, 5]

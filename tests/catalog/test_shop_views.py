@@ -13,7 +13,8 @@ from tests.factories import picture
 
 SHOP = "/dashboard/shop"
 FORM = {"name": "Batik Nurul", "slug": "", "story": "Saya belajar membatik di Muara Enim.",
-        "city": "Kabupaten Muara Enim", "province": "Sumatera Selatan", "shipping_origin": "Kantor Pos Muara Enim"}
+        "city": "Kabupaten Muara Enim", "province": "Sumatera Selatan", "shipping_origin": "Kantor Pos Muara Enim",
+        "handling_days": "2"}
 
 
 def files(root: Path) -> list[str]:
