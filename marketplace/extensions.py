@@ -5,7 +5,9 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
+import marshmallow as ma
 from flask_smorest import Api
+from flask_smorest.error_handler import ErrorSchema
 from flask_sqlalchemy import SQLAlchemy
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
@@ -34,4 +36,16 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
 mail = Mail()
 talisman = Talisman()
-api = Api()
+
+
+class CantingErrorSchema(ErrorSchema):
+    """The error body core/errors.py answers with (documentation only)."""
+    reason = ma.fields.String(metadata={
+        "description": "Which domain rule refused, e.g. out_of_stock or invalid_transition (both 409)"})
+
+
+class CantingApi(Api):
+    ERROR_SCHEMA = CantingErrorSchema
+
+
+api = CantingApi()

@@ -141,20 +141,21 @@ class ShippingAddressSchema(ma.Schema):
     """A shipping address in a request; loading it returns clean_address's dict, and its errors
     are clean_address's field errors."""
 
-    recipient_name = ma.fields.String(required=True, metadata={"maxLength": MAX_LENGTHS["recipient_name"]})
+    recipient_name = ma.fields.String(required=True, metadata={"minLength": 1, "maxLength": MAX_LENGTHS["recipient_name"]})
     phone = ma.fields.String(required=True, metadata={
-        "maxLength": MAX_LENGTHS["phone"],
+        "minLength": 1, "maxLength": MAX_LENGTHS["phone"],
         "description": "Indonesian (0812…, 62812…, +62812…) or +<country code>…; answered as +62812…"})
-    street = ma.fields.String(required=True, metadata={"maxLength": MAX_LENGTHS["street"]})
+    street = ma.fields.String(required=True, metadata={"minLength": 1, "maxLength": MAX_LENGTHS["street"]})
     city = ma.fields.String(required=True, metadata={
-        "maxLength": MAX_LENGTHS["city"], "description": "Regency or city (kabupaten/kota)"})
+        "minLength": 1, "maxLength": MAX_LENGTHS["city"], "description": "Regency or city (kabupaten/kota)"})
     province = ma.fields.String(load_default="", metadata={
         "maxLength": MAX_LENGTHS["province"],
         "description": "For country ID one of Indonesia's provinces (as GET /api/v1/products' `province`); "
                        "abroad the state or region, or empty"})
     postal_code = ma.fields.String(load_default="", metadata={
         "maxLength": MAX_LENGTHS["postal_code"], "description": "Five digits in Indonesia; may be empty abroad"})
-    country = ma.fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-2 code, e.g. ID"})
+    country = ma.fields.String(required=True, metadata={
+        "minLength": 2, "maxLength": 2, "description": "ISO 3166-1 alpha-2 code, e.g. ID"})
 
     @ma.post_load
     def clean(self, data, **kwargs):

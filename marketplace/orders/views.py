@@ -347,42 +347,47 @@ def seller_processing(shop_order_id: int):
     return redirect(url_for("orders.seller_order", shop_order_id=shop_order_id))
 
 
-@bp.post("/dashboard/orders/<int:shop_order_id>/ship")
-@roles_required(Role.ARTISAN.value)
-def seller_ship(shop_order_id: int):
-    form = ShipForm()
+def _seller_form_action(shop_order_id: int, form, act, form_name: str):
+    """Run ACT (a service call returning the success message) for a seller's form on the order
+    page: a refused move is flashed, field errors go back on the form, success is flashed."""
     if form.validate():
         try:
-            shop_order = services.ship_shop_order(current_user, shop_order_id, courier=form.courier.data,
-                                                  tracking_number=form.tracking_number.data)
+            message = act()
         except InvalidTransition as error:
             flash(error.message, "error")
             return redirect(url_for("orders.seller_order", shop_order_id=shop_order_id))
         except ValidationFailed as error:
             apply_form_errors(form, error)
         else:
-            flash(_("Shipped with %(courier)s, tracking number %(number)s. We have mailed the buyer.",
-                    courier=shop_order.courier_label, number=shop_order.tracking_number), "success")
+            flash(message, "success")
             return redirect(url_for("orders.seller_order", shop_order_id=shop_order_id))
-    return _seller_order_page(services.shop_order_for_seller(current_user, shop_order_id), ship_form=form)
+    return _seller_order_page(services.shop_order_for_seller(current_user, shop_order_id), **{form_name: form})
+
+
+@bp.post("/dashboard/orders/<int:shop_order_id>/ship")
+@roles_required(Role.ARTISAN.value)
+def seller_ship(shop_order_id: int):
+    form = ShipForm()
+
+    def ship():
+        shop_order = services.ship_shop_order(current_user, shop_order_id, courier=form.courier.data,
+                                              tracking_number=form.tracking_number.data)
+        return _("Shipped with %(courier)s, tracking number %(number)s. We have mailed the buyer.",
+                 courier=shop_order.courier_label, number=shop_order.tracking_number)
+
+    return _seller_form_action(shop_order_id, form, ship, "ship_form")
 
 
 @bp.post("/dashboard/orders/<int:shop_order_id>/cancel")
 @roles_required(Role.ARTISAN.value)
 def seller_cancel(shop_order_id: int):
     form = SellerCancelForm()
-    if form.validate():
-        try:
-            services.seller_cancel(current_user, shop_order_id, reason=form.reason.data)
-        except InvalidTransition as error:
-            flash(error.message, "error")
-            return redirect(url_for("orders.seller_order", shop_order_id=shop_order_id))
-        except ValidationFailed as error:
-            apply_form_errors(form, error)
-        else:
-            flash(_("Cancelled. The items are back in your stock and the buyer has been told why."), "success")
-            return redirect(url_for("orders.seller_order", shop_order_id=shop_order_id))
-    return _seller_order_page(services.shop_order_for_seller(current_user, shop_order_id), cancel_form=form)
+
+    def cancel():
+        services.seller_cancel(current_user, shop_order_id, reason=form.reason.data)
+        return _("Cancelled. The items are back in your stock and the buyer has been told why.")
+
+    return _seller_form_action(shop_order_id, form, cancel, "cancel_form")
 
 
 @bp.get("/dashboard/orders/<int:shop_order_id>/packing-slip")

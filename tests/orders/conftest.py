@@ -6,6 +6,7 @@ import pytest
 from marketplace.extensions import db
 from marketplace.orders.models import ShippingRate, Zone
 from tests import factories
+from tests.conftest import csrf_token, login, use_language
 
 # Rates every test shop gets, so that fees do not depend on the defaults of orders/shipping.py.
 RATES = {
@@ -46,3 +47,16 @@ def variant_of(shop=None, *, price=100_000, stock=5, weight_g=400, made_to_order
 @pytest.fixture
 def shop():
     return rated_shop()
+
+
+def signed_in(app, user):
+    """A test client signed in as USER, reading the pages in English."""
+    client = app.test_client()
+    assert login(client, user.email).status_code == 302
+    use_language(client, "en")
+    return client
+
+
+def post_form(client, path: str, page: str, **data):
+    """Submit a form of PAGE to PATH, with the CSRF token a browser would have found on PAGE."""
+    return client.post(path, data={"csrf_token": csrf_token(client, page), **data})

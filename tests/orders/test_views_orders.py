@@ -10,18 +10,8 @@ import sqlalchemy as sa
 from marketplace.orders import services
 from marketplace.orders.models import Order, ShopOrder
 from tests import factories
-from tests.conftest import csrf_token, login, use_language
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    assert login(client, user.email).status_code == 302
-    use_language(client, "en")
-    return client
-
-
-def post(client, path: str, page: str, **data):
-    return client.post(path, data={"csrf_token": csrf_token(client, page), **data})
+from tests.conftest import use_language
+from tests.orders.conftest import post_form, signed_in
 
 
 def reload(db, order: Order) -> Order:
@@ -45,7 +35,7 @@ def test_a_buyer_lists_and_opens_only_their_own_orders(app, db, client):
     for path in (f"/orders/{theirs.number}", "/orders/CNT-0000-XXXX"):
         response = me.get(path)
         assert response.status_code == 404 and "Kain Orang Lain" not in response.get_data(as_text=True)
-    assert post(me, f"/orders/{theirs.number}/cancel", "/orders").status_code == 404
+    assert post_form(me, f"/orders/{theirs.number}/cancel", "/orders").status_code == 404
     assert reload(db, theirs).status == "pending_payment"
     assert client.get(f"/orders/{mine.number}").status_code == 302  # to sign in
     assert client.get("/orders").status_code == 302
@@ -76,7 +66,7 @@ def test_the_guest_page_opens_with_its_secret_link_only(client, db):
         response = client.get(f"/orders/guest/{attempt}")
         assert response.status_code == 404, attempt
         assert "Kain Tamu" not in response.get_data(as_text=True)
-    assert post(client, f"/orders/guest/{wrong[0]}/cancel", "/cart").status_code == 404
+    assert post_form(client, f"/orders/guest/{wrong[0]}/cancel", "/cart").status_code == 404
     assert reload(db, order).status == "pending_payment"
     # Other pages keep the site's own policy.
     assert client.get("/cart").headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
@@ -91,11 +81,11 @@ def test_a_pending_order_says_when_to_pay_and_can_be_cancelled_whole(app, db):
     assert "Please pay Rp 350,000 by" in html and "Online payment arrives with the next release" in html
     assert "Ships within 2 days of payment." in html
 
-    response = post(me, f"/orders/{order.number}/cancel", f"/orders/{order.number}")
+    response = post_form(me, f"/orders/{order.number}/cancel", f"/orders/{order.number}")
     assert response.status_code == 302 and response.location == f"/orders/{order.number}"
     assert reload(db, order).status == "cancelled"
     assert product.variants[0].stock == 3
-    again = post(me, f"/orders/{order.number}/cancel", f"/orders/{order.number}", )
+    again = post_form(me, f"/orders/{order.number}/cancel", f"/orders/{order.number}", )
     assert again.status_code == 302
     assert "A paid order can only be cancelled per shop" in me.get(again.location).get_data(as_text=True)
 
@@ -110,11 +100,11 @@ def test_tracking_shows_and_the_buyer_confirms_delivery_through_the_guest_link(c
     assert "JNE" in html and "JP12345678" in html and "I received this parcel" in html
 
     path = f"/orders/guest/{token}/parcels/{shop_order.id}/delivered"
-    response = post(client, path, f"/orders/guest/{token}")
+    response = post_form(client, path, f"/orders/guest/{token}")
     assert response.status_code == 302 and response.location == f"/orders/guest/{token}"
     order = reload(db, order)
     assert order.shop_orders[0].status == "delivered" and order.status == "completed"
-    again = post(client, path, f"/orders/guest/{token}")
+    again = post_form(client, path, f"/orders/guest/{token}")
     assert again.status_code == 302
     assert "cannot become" in client.get(again.location).get_data(as_text=True)
 
@@ -133,7 +123,7 @@ def test_a_late_parcel_and_only_a_late_one_can_be_cancelled(app, db, late):
     assert ("Cancel this parcel" in html) is late
     assert ('class="status status-late"' in html) is late
 
-    response = post(me, f"/orders/{order.number}/parcels/{shop_order.id}/cancel", f"/orders/{order.number}")
+    response = post_form(me, f"/orders/{order.number}/parcels/{shop_order.id}/cancel", f"/orders/{order.number}")
     assert response.status_code == 302
     message = me.get(response.location).get_data(as_text=True)
     db.session.expire_all()
@@ -152,6 +142,6 @@ def test_a_parcel_of_another_order_is_not_found(app, db):
     me = signed_in(app, buyer)
     other_parcel = other.shop_orders[0].id
     for action in ("cancel", "delivered"):
-        response = post(me, f"/orders/{mine.number}/parcels/{other_parcel}/{action}", "/orders")
+        response = post_form(me, f"/orders/{mine.number}/parcels/{other_parcel}/{action}", "/orders")
         assert response.status_code == 404
     assert db.session.scalar(sa.select(ShopOrder.status).filter_by(id=other_parcel)) == "paid"

@@ -12,18 +12,8 @@ import sqlalchemy as sa
 from marketplace.orders import services
 from marketplace.orders.models import Order, ShopOrder
 from tests import factories
-from tests.conftest import csrf_token, login, use_language
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    assert login(client, user.email).status_code == 302
-    use_language(client, "en")
-    return client
-
-
-def post(client, path: str, page: str, **data):
-    return client.post(path, data={"csrf_token": csrf_token(client, page), **data})
+from tests.conftest import use_language
+from tests.orders.conftest import post_form, signed_in
 
 
 def shop_order_status(db, shop_order_id: int) -> str:
@@ -70,7 +60,7 @@ def test_another_sellers_order_is_not_found(seller, app, db):
     assert seller.get(f"/dashboard/orders/{shop_order_id}/packing-slip").status_code == 404
     for action, data in (("processing", {}), ("ship", {"courier": "jne", "tracking_number": "JP12345678"}),
                          ("cancel", {"reason": "Habis"})):
-        response = post(seller, f"/dashboard/orders/{shop_order_id}/{action}", "/dashboard/orders", **data)
+        response = post_form(seller, f"/dashboard/orders/{shop_order_id}/{action}", "/dashboard/orders", **data)
         assert response.status_code == 404, action
     assert shop_order_status(db, shop_order_id) == "paid"
     buyer_only = signed_in(app, factories.make_user())
@@ -87,18 +77,18 @@ def test_the_seller_ships_and_the_buyer_sees_the_tracking(seller, app, db, outbo
     assert "Siti Aminah" in html and "Jl. Braga No. 12" in html and "+6281234567890" in html
     assert "Kain Songket Lepus" in html and "Mark shipped" in html
 
-    assert post(seller, f"{page_path}/processing", page_path).status_code == 302
+    assert post_form(seller, f"{page_path}/processing", page_path).status_code == 302
     assert shop_order_status(db, shop_order_id) == "processing"
-    refused = post(seller, f"{page_path}/processing", page_path)
+    refused = post_form(seller, f"{page_path}/processing", page_path)
     assert refused.status_code == 302 and "cannot become" in seller.get(refused.location).get_data(as_text=True)
 
-    bad = post(seller, f"{page_path}/ship", page_path, courier="jne", tracking_number="12")
+    bad = post_form(seller, f"{page_path}/ship", page_path, courier="jne", tracking_number="12")
     assert bad.status_code == 200 and 'id="tracking_number-error"' in bad.get_data(as_text=True)
-    unknown = post(seller, f"{page_path}/ship", page_path, courier="dhl", tracking_number="JP12345678")
+    unknown = post_form(seller, f"{page_path}/ship", page_path, courier="dhl", tracking_number="JP12345678")
     assert unknown.status_code == 200 and 'id="courier-error"' in unknown.get_data(as_text=True)
     assert shop_order_status(db, shop_order_id) == "processing"
 
-    shipped = post(seller, f"{page_path}/ship", page_path, courier="sicepat", tracking_number="0041 2233 4455")
+    shipped = post_form(seller, f"{page_path}/ship", page_path, courier="sicepat", tracking_number="0041 2233 4455")
     assert shipped.status_code == 302 and shipped.location == page_path
     assert shop_order_status(db, shop_order_id) == "shipped"
     assert "004122334455" in seller.get(page_path).get_data(as_text=True)
@@ -111,9 +101,9 @@ def test_the_seller_ships_and_the_buyer_sees_the_tracking(seller, app, db, outbo
     assert seller_links == {page_path}  # the "placed" and "paid" mails
     assert seller.get(page_path).status_code == 200
 
-    again = post(seller, f"{page_path}/ship", page_path, courier="jne", tracking_number="JP12345678")
+    again = post_form(seller, f"{page_path}/ship", page_path, courier="jne", tracking_number="JP12345678")
     assert again.status_code == 302 and "cannot become" in seller.get(again.location).get_data(as_text=True)
-    cancel_shipped = post(seller, f"{page_path}/cancel", page_path, reason="Salah kirim")
+    cancel_shipped = post_form(seller, f"{page_path}/cancel", page_path, reason="Salah kirim")
     assert cancel_shipped.status_code == 302 and shop_order_status(db, shop_order_id) == "shipped"
 
 
@@ -122,7 +112,7 @@ def test_an_unpaid_order_cannot_be_shipped(seller, db):
     page_path = f"/dashboard/orders/{order.shop_orders[0].id}"
     html = seller.get(page_path).get_data(as_text=True)
     assert "Do not ship yet" in html and "Mark shipped" not in html
-    response = post(seller, f"{page_path}/ship", page_path, courier="jne", tracking_number="JP12345678")
+    response = post_form(seller, f"{page_path}/ship", page_path, courier="jne", tracking_number="JP12345678")
     assert response.status_code == 302
     assert "cannot become" in seller.get(response.location).get_data(as_text=True)
     assert shop_order_status(db, order.shop_orders[0].id) == "awaiting_payment"
@@ -131,9 +121,9 @@ def test_an_unpaid_order_cannot_be_shipped(seller, db):
 def test_the_seller_cancels_with_a_reason_and_the_stock_returns(seller, db, outbox):
     order = factories.make_order(factories.make_user(), [seller.product], quantity=2, paid=True)
     page_path = f"/dashboard/orders/{order.shop_orders[0].id}"
-    empty = post(seller, f"{page_path}/cancel", page_path, reason="  ")
+    empty = post_form(seller, f"{page_path}/cancel", page_path, reason="  ")
     assert empty.status_code == 200 and 'id="reason-error"' in empty.get_data(as_text=True)
-    assert post(seller, f"{page_path}/cancel", page_path, reason="Kainnya rusak saat dicanting").status_code == 302
+    assert post_form(seller, f"{page_path}/cancel", page_path, reason="Kainnya rusak saat dicanting").status_code == 302
     assert shop_order_status(db, order.shop_orders[0].id) == "cancelled"
     assert seller.product.variants[0].stock == 5
     assert db.session.get(Order, order.id).status == "cancelled"
@@ -170,16 +160,16 @@ def test_the_admin_lists_orders_and_marks_a_bank_transfer_paid(admin_client, app
     pending = admin_client.get("/admin/orders?status=pending_payment").get_data(as_text=True)
     assert older.number in pending and newer.number in pending and paid.number not in pending
 
-    response = post(admin_client, f"/admin/orders/{newer.id}/mark-paid", "/admin/orders",
+    response = post_form(admin_client, f"/admin/orders/{newer.id}/mark-paid", "/admin/orders",
                     next="/admin/orders?status=pending_payment")
     assert response.status_code == 302 and response.location == "/admin/orders?status=pending_payment"
     db.session.expire_all()
     assert db.session.get(Order, newer.id).status == "paid"
     assert "is marked paid" in admin_client.get(response.location).get_data(as_text=True)
-    again = post(admin_client, f"/admin/orders/{newer.id}/mark-paid", "/admin/orders")
+    again = post_form(admin_client, f"/admin/orders/{newer.id}/mark-paid", "/admin/orders")
     assert again.status_code == 302 and "cannot become" in admin_client.get(again.location).get_data(as_text=True)
 
     buyer = signed_in(app, factories.make_user())
     assert buyer.get("/admin/orders").status_code == 403
-    assert post(buyer, f"/admin/orders/{older.id}/mark-paid", "/orders").status_code == 403
+    assert post_form(buyer, f"/admin/orders/{older.id}/mark-paid", "/orders").status_code == 403
     assert db.session.scalar(sa.select(Order.status).filter_by(id=older.id)) == "pending_payment"
