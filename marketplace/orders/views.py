@@ -11,6 +11,7 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, user_logged_in
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -94,11 +95,13 @@ def add_to_cart_form(product) -> AddToCartForm:
     for variant in product.live_variants:
         units = variant.available
         price = format_rupiah(variant.effective_price)
+        # The same words as the catalogue's list of sizes (shown there while nothing can be bought).
         if variant.made_to_order:
-            when = (_("made to order, ships ~%(days)d days after payment", days=variant.lead_time_days)
-                    if units else _("made to order, fully booked for now"))
+            when = (ngettext("Made to order: ships about %(num)d day after payment",
+                             "Made to order: ships about %(num)d days after payment", variant.lead_time_days)
+                    if units else _("Fully booked for now"))
         else:
-            when = _("ready stock: %(count)d", count=units) if units else _("sold out")
+            when = _("Ready stock: %(num)s", num=units) if units else _("Sold out")
         choices.append((variant.id, f"{variant.name} · {price} · {when}", units > 0))
     form.set_variants(choices)
     return form

@@ -33,7 +33,7 @@ def test_a_guest_adds_a_variant_from_the_product_page(client, db):
     product = factories.make_product(title="Kain Tulis Kopi", price=450_000, stock=3)
     use_language(client, "en", product_path(product))
     page = client.get(product_path(product)).get_data(as_text=True)
-    assert 'action="/cart/add"' in page and "ready stock: 3" in page and "Rp 450,000" in page
+    assert 'action="/cart/add"' in page and "Ready stock: 3" in page and "Rp 450,000" in page
     assert cart_header(client) == "Cart (0)"
 
     response = add(client, product.variants[0], 2, back=product_path(product))
@@ -63,9 +63,9 @@ def test_made_to_order_and_sold_out_variants_on_the_product_page(client, db):
     db.session.commit()
     use_language(client, "en", product_path(product))
     page = client.get(product_path(product)).get_data(as_text=True)
-    sold_out = re.search(r'<input ([^>]*)> <label for="[^"]+">Satu ukuran · Rp 150,000 · sold out</label>', page)
+    sold_out = re.search(r'<input ([^>]*)> <label for="[^"]+">Satu ukuran · Rp 150,000 · Sold out</label>', page)
     assert sold_out and "disabled" in sold_out.group(1)
-    assert "Pesanan · Rp 150,000 · made to order, ships ~21 days after payment" in page
+    assert "Pesanan · Rp 150,000 · Made to order: ships about 21 days after payment" in page
 
 
 def test_add_to_cart_refusals_are_messages_on_the_product_page(client, db):
