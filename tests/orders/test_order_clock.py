@@ -2,7 +2,7 @@
 and the sellers' mail when an order is paid or cancelled before payment."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from marketplace.core.times import as_utc, utcnow
 from marketplace.extensions import db
@@ -61,3 +61,10 @@ def test_each_seller_is_mailed_when_the_order_is_paid_and_when_the_buyer_cancels
     services.buyer_cancel(unpaid)
     assert sorted(m.to[0] for m in outbox[before:]) == sorted([unpaid.email, one.owner.email, two.owner.email])
     assert all(unpaid.number in m.subject for m in outbox[before:])
+
+
+def test_ship_by_dates_count_from_the_day_in_jakarta(db, monkeypatch):
+    # 20:00 UTC on 30 November is already 1 December in Jakarta: two handling days end on 3 December.
+    monkeypatch.setattr(services, "utcnow", lambda: datetime(2026, 11, 30, 20, 0, tzinfo=timezone.utc))
+    order = place(variant_of(rated_shop(handling_days=2)))
+    assert order.shop_orders[0].ship_by == date(2026, 12, 3)
