@@ -29,6 +29,7 @@ def cases(variant):
         "not a list": ({"items": item}, "items", lambda: indonesian("Your cart is empty.")),
         "too many lines": ({"items": [{"variant_id": i, "quantity": 1} for i in range(1, 52)]}, "items",
                            lambda: indonesian("At most %(n)d different items per order.", n=50)),
+        "item not an object": ({"items": [variant.id]}, "items", lambda: indonesian("Each item needs a variant.")),
         "no variant": ({"items": [{"quantity": 1}]}, "items", lambda: indonesian("Each item needs a variant.")),
         "variant as text": ({"items": [{"variant_id": str(variant.id), "quantity": 1}]}, "items",
                             lambda: indonesian("Each item needs a variant.")),
