@@ -223,3 +223,20 @@ def test_the_buyers_order_list_shows_status_words(app, db):
     services.place_order(buyer, items=[{"variant_id": variant_of().id, "quantity": 1}], shipping_address=ADDRESS)
     page = signed_in(app, buyer).get("/orders").get_data(as_text=True)
     assert '<span class="status status-order-pending_payment">awaiting payment</span>' in page
+
+
+# --- the expiry job ------------------------------------------------------------------------------
+
+def test_the_expiry_job_never_cancels_an_order_paid_after_its_window(db, outbox):
+    variant = variant_of(stock=2)
+    paid, unpaid = place(variant), place(variant, email="kedua@example.test")
+    services.record_payment(paid.id)
+    for order in (paid, unpaid):
+        fresh(Order, order.id).payment_due_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    assert services.expire_unpaid_orders() == 1
+    assert (fresh(Order, paid.id).status, fresh(Order, unpaid.id).status) == ("paid", "cancelled")
+    assert [so.status for so in fresh(Order, paid.id).shop_orders] == ["paid"]
+    assert [so.cancel_reason for so in fresh(Order, unpaid.id).shop_orders] == ["payment window expired"]
+    assert fresh(Order, unpaid.id).cancel_reason == "payment window expired"
+    assert fresh(type(variant), variant.id).stock == 1  # only the unpaid order's unit came back
