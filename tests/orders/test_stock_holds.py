@@ -3,6 +3,8 @@ of the variant ordered, never from a variant archived meanwhile; how a refusal n
 and which made-to-order places a cancellation frees."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -120,3 +122,12 @@ def test_cancelling_one_order_frees_only_its_own_made_to_order_places(db):
     assert held(db, variant) == (0, 2)
     place([(variant, 1)], email="ketiga@example.test")  # the freed place can be ordered again
     assert held(db, variant) == (0, 3)
+
+
+def test_an_expired_made_to_order_hold_frees_its_places_and_adds_no_stock(db):
+    variant = variant_of(made_to_order=True, cap=2, title="Kain Tulis Pesanan")
+    order = place([(variant, 2)])
+    order.payment_due_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert services.expire_unpaid_orders() == 1
+    assert held(db, variant) == (0, 0)
