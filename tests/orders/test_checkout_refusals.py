@@ -70,3 +70,26 @@ def test_exactly_the_maximum_quantity_and_lines_are_accepted(db):
         {"variant_id": variants[0].id, "quantity": 99}]
     order = services.place_order(None, items=items, shipping_address=ADDRESS, email="tamu@example.test").order
     assert sum(item.quantity for so in order.shop_orders for item in so.items) == 99 + 49
+
+
+def test_an_email_address_of_254_characters_is_the_longest_accepted(db):
+    variant = variant_of(stock=5)
+    longest = "a" * 64 + "@" + "b" * 181 + ".example"  # 254 characters
+    assert len(longest) == 254
+    items = [{"variant_id": variant.id, "quantity": 1}]
+    assert services.place_order(None, items=items, shipping_address=ADDRESS, email=longest).order.email == longest
+    with pytest.raises(ValidationFailed) as refused:
+        services.place_order(None, items=items, shipping_address=ADDRESS, email="a" + longest)
+    assert set(refused.value.errors) == {"email"}
+
+
+def test_a_guest_using_a_buyers_email_and_idempotency_key_gets_an_order_of_their_own(db):
+    from tests import factories
+
+    buyer = factories.make_user()
+    variant = variant_of(stock=5)
+    items = [{"variant_id": variant.id, "quantity": 1}]
+    mine = services.place_order(buyer, items=items, shipping_address=ADDRESS, idempotency_key="retry-0001").order
+    guest = services.place_order(None, items=items, shipping_address=ADDRESS, email=buyer.email,
+                                 idempotency_key="retry-0001")
+    assert guest.created and guest.order.id != mine.id and guest.order.buyer_id is None
