@@ -241,3 +241,13 @@ def test_the_expiry_job_never_cancels_an_order_paid_after_its_window(db, outbox)
     assert [so.cancel_reason for so in fresh(Order, unpaid.id).shop_orders] == [reason]
     assert fresh(Order, unpaid.id).cancel_reason == reason
     assert fresh(type(variant), variant.id).stock == 1  # only the unpaid order's unit came back
+
+
+def test_the_expiry_job_counts_every_order_it_expires(db):
+    variant = variant_of(stock=3)
+    orders = [place(variant, email=f"pembeli{i}@example.test") for i in range(3)]
+    for order in orders[:2]:
+        fresh(Order, order.id).payment_due_at = utcnow() - timedelta(minutes=5)
+    db.session.commit()
+    assert services.expire_unpaid_orders() == 2
+    assert [fresh(Order, o.id).status for o in orders] == ["cancelled", "cancelled", "pending_payment"]
