@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 from marketplace.core.times import as_utc, utcnow
-from marketplace.extensions import db
 from marketplace.orders import services
 from marketplace.orders.models import Order, ShopOrder
 from tests.orders.conftest import ADDRESS, rated_shop, variant_of

@@ -2,7 +2,6 @@
 promised lead time as it was when the buyer ordered."""
 from __future__ import annotations
 
-from marketplace.extensions import db
 from marketplace.orders import services
 from marketplace.orders.models import Order
 from tests.orders.conftest import ADDRESS, rated_shop, variant_of
