@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -480,10 +481,12 @@ def expire_unpaid_orders(variant_ids: list[int] | None = None) -> int:
             _move(order, ORDER_TRANSITIONS, OrderStatus.CANCELLED)
         except InvalidTransition:
             continue  # paid, or expired by another worker, since we looked
-        order.cancelled_at, order.cancel_reason = now, "payment window expired"
+        with force_locale(order.locale):  # the order page shows the reason to the buyer, in their language
+            reason = _("No payment was received within the payment window.")
+        order.cancelled_at, order.cancel_reason = now, reason
         for shop_order in order.shop_orders:
             _move(shop_order, SHOP_ORDER_TRANSITIONS, ShopOrderStatus.CANCELLED)
-            shop_order.cancelled_at, shop_order.cancel_reason = now, "payment window expired"
+            shop_order.cancelled_at, shop_order.cancel_reason = now, reason
             for item in shop_order.items:
                 stock.return_stock(item.variant_id, item.quantity, item.made_to_order)
         _mail_order(order, "expired")
