@@ -83,3 +83,24 @@ def axe_violations(page) -> list[dict]:
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
             for v in result["violations"]]
+
+
+def sign_in(page, user, password: str) -> None:
+    """Sign in through the login form, as a person does."""
+    page.goto("/login")
+    page.fill("#email", user.email)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def fill_checkout(page, email: str, address: dict) -> None:
+    """Type a guest's email and ADDRESS into the checkout form, then ask for shipping and total."""
+    page.fill("#email", email)
+    for field, value in address.items():
+        if field in ("province", "country"):
+            page.select_option(f"#{field}", value)
+        else:
+            page.fill(f"#{field}", value)
+    page.click("button[value=review]")
+    page.wait_for_load_state()

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from marketplace.catalog.models import Variant
 from marketplace.orders.models import Order
 from tests import factories
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, fill_checkout, sign_in
 from tests.orders.conftest import rated_shop
 
 GUEST_ADDRESS = {"recipient_name": "Rina Wulandari", "phone": "0813 1122 3344", "street": "Jl. Cikini Raya 73",
@@ -31,11 +31,7 @@ def open_tab(browser, live_server, user=None):
     page = context.new_page()
     page.set_default_timeout(15_000)
     if user is not None:
-        page.goto("/login")
-        page.fill("#email", user.email)
-        page.fill("#password", factories.PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_load_state()
+        sign_in(page, user, factories.PASSWORD)
     return context, page
 
 
@@ -68,14 +64,7 @@ def test_a_guest_buys_from_two_shops_and_follows_the_parcel(browser, live_server
 
     guest.click("main a.button:has-text('Checkout')")
     guest.wait_for_load_state()
-    guest.fill("#email", "rina@example.test")
-    for field, value in GUEST_ADDRESS.items():
-        if field in ("province", "country"):
-            guest.select_option(f"#{field}", value)
-        else:
-            guest.fill(f"#{field}", value)
-    guest.click("button[value=review]")
-    guest.wait_for_load_state()
+    fill_checkout(guest, "rina@example.test", GUEST_ADDRESS)
     review = guest.inner_text("main")
     # Jakarta from Rembang is the Java–Bali group; from Palembang, the rest of Indonesia.
     assert "Rp 32.000" in review and "Rp 51.000" in review  # 21 000 + 11 000; 32 000 + 19 000

@@ -8,15 +8,7 @@ from datetime import timedelta
 
 from marketplace.orders import services
 from tests import factories
-from tests.browser.conftest import axe_violations
-
-
-def sign_in(page, user) -> None:
-    page.goto("/login")
-    page.fill("#email", user.email)
-    page.fill("#password", factories.PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_load_state()
+from tests.browser.conftest import axe_violations, fill_checkout, sign_in
 
 
 def check(page, screenshots, name: str) -> None:
@@ -56,14 +48,7 @@ def test_cart_checkout_and_guest_order_pages(phone, screenshots, db):
 
     phone.goto("/checkout")
     check(phone, screenshots, "4-checkout")
-    phone.fill("#email", "tamu@example.test")
-    for field, value in factories.SHIPPING_ADDRESS.items():
-        if field in ("province", "country"):
-            phone.select_option(f"#{field}", value)
-        else:
-            phone.fill(f"#{field}", value)
-    phone.click("button[value=review]")
-    phone.wait_for_load_state()
+    fill_checkout(phone, "tamu@example.test", factories.SHIPPING_ADDRESS)
     check(phone, screenshots, "5-checkout-review")
     phone.click("button[value=place]")
     phone.wait_for_load_state()
@@ -89,7 +74,7 @@ def test_buyer_seller_and_admin_order_pages(browser, live_server, screenshots, d
         context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server, locale="id-ID",
                                       bypass_csp=True)
         page = context.new_page()
-        sign_in(page, user)
+        sign_in(page, user, factories.PASSWORD)
         return context, page
 
     context, page = tab(buyer)
