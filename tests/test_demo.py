@@ -153,7 +153,8 @@ def test_demo_orders_are_in_every_state_across_shops_and_buyers(app, db):
     by_seller = next(order for order in orders if order.status == "cancelled" and order.paid_at is not None)
     assert "cacat warna" in by_seller.shop_orders[0].cancel_reason
     expired = next(order for order in orders if order.status == "cancelled" and order.paid_at is None)
-    assert expired.cancel_reason == "payment window expired" and expired.buyer_id is None
+    assert expired.cancel_reason == "Pembayaran tidak diterima dalam batas waktu pembayaran."
+    assert expired.buyer_id is None
     pending = next(order for order in orders if order.status == "pending_payment")
     assert as_utc(pending.payment_due_at) > utcnow()  # still open to pay after the seed
 
