@@ -39,7 +39,7 @@ class Orders(MethodView):
         placed = services.place_order(
             buyer, items=data["items"], shipping_address=data["shipping_address"], email=data.get("email"),
             idempotency_key=request.headers.get("Idempotency-Key"),
-            locale=buyer.locale if buyer else "id",
+            locale=data["locale"],
         )
         status = 201 if placed.created else 200
         return placed.order, status, {"Location": url_for("orders-api.OrderById", order_id=placed.order.id)}

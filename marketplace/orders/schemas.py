@@ -23,6 +23,8 @@ class OrderIn(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(OrderItemIn), required=True, validate=ma.validate.Length(min=1, max=50))
     shipping_address = ma.fields.Nested(ShippingAddressSchema, required=True)
     email = ma.fields.Email(metadata={"description": "Required for a guest (no bearer token)."})
+    locale = ma.fields.String(load_default="id", validate=ma.validate.OneOf(["id", "en"]), metadata={
+        "description": "A guest's language for the order mail (a signed-in buyer's account language wins)."})
 
 
 class OrderItemOut(ma.Schema):

@@ -121,3 +121,11 @@ def test_the_seller_ships_through_the_api_and_nobody_else_can(client, db):
     listed = client.get("/api/v1/shop-orders", headers=factories.bearer(shop.owner)).json
     assert [so["id"] for so in listed] == [shop_order_id]
     assert client.get("/api/v1/shop-orders", headers=factories.bearer(intruder)).json == []
+
+
+def test_a_guest_chooses_the_language_of_the_order_mail(client, db, outbox):
+    response = checkout(client, variant_of(), locale="en")
+    assert response.status_code == 201, response.json
+    [mail] = [m for m in outbox if m.to == ["tamu@example.test"]]
+    assert mail.subject == f"Order {response.json['number']} received: waiting for payment"
+    assert checkout(client, variant_of(), locale="fr").status_code == 422
