@@ -10,8 +10,9 @@ from marketplace.accounts.models import Role
 from marketplace.accounts.policy import api_user, bearer_token, token_required
 from marketplace.core.blueprints import Blueprint
 from marketplace.core.errors import ValidationFailed
+from marketplace.core.pagination import page_envelope, paginate
 from marketplace.orders import services
-from marketplace.orders.schemas import CancelIn, OrderIn, OrderOut, ShipIn, ShopOrderOut
+from marketplace.orders.schemas import CancelIn, OrderIn, OrderOut, ShipIn, ShopOrderOut, ShopOrderQuery
 
 blp = Blueprint("orders-api", __name__, url_prefix="/api/v1", description="Checkout, orders and fulfilment")
 BEARER = [{"bearerAuth": []}]
@@ -69,10 +70,13 @@ class OrderMarkPaid(MethodView):
 class ShopOrders(MethodView):
     @token_required(Role.ARTISAN.value)
     @blp.doc(security=BEARER)
-    @blp.response(200, ShopOrderOut(many=True))
-    def get(self):
-        """Your shop's orders, the most urgent first"""
-        return services.shop_orders_of(api_user(), request.args.get("status") or None)
+    @blp.arguments(ShopOrderQuery, location="query")
+    @blp.response(200, page_envelope(ShopOrderOut, "ShopOrderPage"))
+    def get(self, args):
+        """Your shop's orders, the most urgent first: paid and being prepared by ship-by date, then the rest"""
+        body, headers = paginate(services.shop_orders_query(api_user(), args.get("status")),
+                                 args["page"], args["per_page"])
+        return body, 200, headers
 
 
 @blp.route("/shop-orders/<int:shop_order_id>/processing")

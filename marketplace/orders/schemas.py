@@ -5,7 +5,8 @@ from marketplace.core.fields import UtcDateTime, WholeNumber
 from marketplace.core.numbers import DATABASE_ID_RANGE
 from marketplace.orders.address import ShippingAddressSchema
 from marketplace.orders.cart import MAX_QUANTITY
-from marketplace.orders.models import COURIERS
+from marketplace.core.pagination import PageQuery
+from marketplace.orders.models import COURIERS, ShopOrderStatus
 
 
 class OrderItemIn(ma.Schema):
@@ -88,3 +89,7 @@ class ShipIn(ma.Schema):
 
 class CancelIn(ma.Schema):
     reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
+
+
+class ShopOrderQuery(PageQuery):
+    status = ma.fields.String(validate=ma.validate.OneOf([s.value for s in ShopOrderStatus]))

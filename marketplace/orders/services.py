@@ -304,14 +304,20 @@ def shop_order_for_seller(seller: User, shop_order_id: int) -> ShopOrder:
     return shop_order
 
 
-def shop_orders_of(seller: User, status: str | None = None) -> list[ShopOrder]:
-    """The seller's incoming ShopOrders, most urgent first: open ones by ship-by date, then the rest."""
+def shop_orders_query(seller: User, status: str | None = None) -> sa.Select:
+    """The seller's incoming ShopOrders, most urgent first: open ones (paid, being prepared) by
+    ship-by date, then the rest; newest first within each."""
+    is_open = ShopOrder.status.in_(OPEN_SHOP_ORDER_STATUSES)
     query = (sa.select(ShopOrder).join(Shop, Shop.id == ShopOrder.shop_id).where(Shop.owner_id == seller.id))
     if status:
         query = query.where(ShopOrder.status == status)
-    rows = db.session.scalars(query.order_by(ShopOrder.created_at.desc()).limit(300)).all()
-    return sorted(rows, key=lambda so: (so.status not in OPEN_SHOP_ORDER_STATUSES, so.ship_by if
-                                        so.status in OPEN_SHOP_ORDER_STATUSES else date.max))
+    return query.order_by(sa.case((is_open, 0), else_=1), sa.case((is_open, ShopOrder.ship_by)),
+                          ShopOrder.created_at.desc(), ShopOrder.id.desc())
+
+
+def shop_orders_of(seller: User, status: str | None = None, limit: int = 300) -> list[ShopOrder]:
+    """The first LIMIT of shop_orders_query (the seller's page)."""
+    return list(db.session.scalars(shop_orders_query(seller, status).limit(limit)))
 
 
 def is_late(shop_order: ShopOrder) -> bool:

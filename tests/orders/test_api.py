@@ -119,8 +119,24 @@ def test_the_seller_ships_through_the_api_and_nobody_else_can(client, db):
     again = client.post(f"/api/v1/shop-orders/{shop_order_id}/ship", json=ship, headers=factories.bearer(shop.owner))
     assert again.status_code == 409 and again.json["reason"] == "invalid_transition"
     listed = client.get("/api/v1/shop-orders", headers=factories.bearer(shop.owner)).json
-    assert [so["id"] for so in listed] == [shop_order_id]
-    assert client.get("/api/v1/shop-orders", headers=factories.bearer(intruder)).json == []
+    assert [so["id"] for so in listed["items"]] == [shop_order_id] and listed["meta"]["total"] == 1
+    assert client.get("/api/v1/shop-orders", headers=factories.bearer(intruder)).json["items"] == []
+
+
+def test_a_sellers_orders_come_in_pages_and_by_status(client, db):
+    shop = rated_shop()
+    ids = [checkout(client, variant_of(shop)).json["id"] for _ in range(3)]
+    admin = factories.make_user(roles=["admin"])
+    client.post(f"/api/v1/orders/{ids[0]}/mark-paid", headers=factories.bearer(admin))
+    token = factories.bearer(shop.owner)
+    first = client.get("/api/v1/shop-orders?per_page=2", headers=token)
+    assert first.headers["X-Total-Count"] == "3" and len(first.json["items"]) == 2
+    assert first.json["items"][0]["status"] == "paid"  # open parcels first
+    second = client.get("/api/v1/shop-orders?per_page=2&page=2", headers=token).json["items"]
+    assert len(second) == 1 and second[0]["id"] not in {so["id"] for so in first.json["items"]}
+    paid = client.get("/api/v1/shop-orders?status=paid", headers=token).json
+    assert [so["status"] for so in paid["items"]] == ["paid"]
+    assert client.get("/api/v1/shop-orders?status=lost", headers=token).status_code == 422
 
 
 def test_a_guest_chooses_the_language_of_the_order_mail(client, db, outbox):
