@@ -62,7 +62,8 @@ def _wait_until_up(base: str, process: subprocess.Popen, log_path: Path, timeout
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
+            time.sleep(0.2)  # not listening yet: ask again
+            continue
         time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer within {timeout} s:\n{log_path.read_text()}")
 

@@ -21,6 +21,7 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import stock
@@ -311,8 +312,10 @@ def shop_orders_query(seller: User, status: str | None = None) -> sa.Select:
     query = (sa.select(ShopOrder).join(Shop, Shop.id == ShopOrder.shop_id).where(Shop.owner_id == seller.id))
     if status:
         query = query.where(ShopOrder.status == status)
-    return query.order_by(sa.case((is_open, 0), else_=1), sa.case((is_open, ShopOrder.ship_by)),
-                          ShopOrder.created_at.desc(), ShopOrder.id.desc())
+    # The queue shows each parcel's order number and recipient: load the orders with the page.
+    return query.options(selectinload(ShopOrder.order)).order_by(
+        sa.case((is_open, 0), else_=1), sa.case((is_open, ShopOrder.ship_by)),
+        ShopOrder.created_at.desc(), ShopOrder.id.desc())
 
 
 def shop_orders_of(seller: User, status: str | None = None, limit: int = 300) -> list[ShopOrder]:
