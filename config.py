@@ -112,7 +112,20 @@ class Config:
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+    # Unset in production. Tests and offline development point it at localstripe; then the
+    # payment page offers Stripe's test cards, confirmed from the server (README).
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+
+    # The platform's share of each sale's items (not of shipping), in percent; may be a decimal.
+    PLATFORM_COMMISSION_PERCENT = os.environ.get("PLATFORM_COMMISSION_PERCENT", "5")
+    # A shop is paid out when its available balance is at least this many rupiah.
+    PAYOUT_MINIMUM = int(os.environ.get("PAYOUT_MINIMUM", 50_000))
+    # Hours a bank-transfer order holds its stock while the buyer's transfer arrives.
+    BANK_TRANSFER_WINDOW = int(os.environ.get("BANK_TRANSFER_WINDOW", 24))
+    # The platform's account that buyers transfer to.
+    BANK_TRANSFER_BANK = os.environ.get("BANK_TRANSFER_BANK", "Bank Mandiri")
+    BANK_TRANSFER_ACCOUNT = os.environ.get("BANK_TRANSFER_ACCOUNT", "123-00-0987654-3")
+    BANK_TRANSFER_HOLDER = os.environ.get("BANK_TRANSFER_HOLDER", "PT Canting Nusantara")
 
     API_TITLE = "Canting API"
     API_VERSION = "v1"

@@ -93,6 +93,7 @@ def import_models() -> None:
     import marketplace.catalog.models  # noqa: F401
     import marketplace.programs.models  # noqa: F401
     import marketplace.orders.models  # noqa: F401
+    import marketplace.payments.models  # noqa: F401
 
 
 def _configure_login(app: Flask) -> None:
@@ -146,6 +147,9 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.orders import shipping_api
     from marketplace.orders.shipping_views import bp as shipping_bp
     from marketplace.orders.views import bp as orders_bp
+    from marketplace.payments import api as payments_api
+    from marketplace.payments.views import bp as payments_bp
+    from marketplace.payments.webhooks import bp as webhooks_bp
     from marketplace.programs import account_views  # noqa: F401  (its routes join programs_bp)
     from marketplace.programs import api as programs_api
     from marketplace.programs.views import bp as programs_bp
@@ -157,9 +161,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(media_bp)
     app.register_blueprint(orders_bp)
     app.register_blueprint(shipping_bp)
+    app.register_blueprint(payments_bp)
+    # Stripe signs its webhooks; it cannot hold a CSRF token, and the signature is the check.
+    app.register_blueprint(webhooks_bp)
+    csrf.exempt(webhooks_bp)
+    register_json_blueprint(app, webhooks_bp)
     register_media(app)
     # The API authenticates with bearer tokens only, never the session cookie, so CSRF cannot apply.
-    for blueprint in (accounts_api.blp, programs_api.blp, catalog_api.blp, orders_api.blp, shipping_api.blp):
+    for blueprint in (accounts_api.blp, programs_api.blp, catalog_api.blp, orders_api.blp, shipping_api.blp,
+                      payments_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
         register_json_blueprint(app, blueprint)

@@ -410,6 +410,7 @@ def _seed_orders(people: dict) -> int:
 def _play(spec: DemoOrder, order, *, admin) -> None:
     """Run SPEC's steps on ORDER through the services, then date every step back."""
     from marketplace.orders import services as orders
+    from marketplace.payments import services as payments
 
     now = utcnow()
     placed_at = now - spec.placed
@@ -419,7 +420,7 @@ def _play(spec: DemoOrder, order, *, admin) -> None:
         when = now - ago
         shop_order = by_shop[rest[0]] if rest else None
         if action == "pay":
-            orders.admin_mark_paid(admin, order.id)
+            payments.confirm_bank_transfer(admin, order.id, bank_reference="DEMO")
             times.append((when, [(order, "paid_at")]))
         elif action == "process":
             orders.mark_processing(shop_order.shop.owner, shop_order.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 import itertools
 
+import sqlalchemy as sa
 from PIL import Image
 
 from marketplace.accounts.models import User
@@ -220,7 +221,7 @@ def make_order(buyer: User | None = None, products=(), *, email: str = "tamu@exa
                paid: bool = False, **address):
     """An order placed through checkout: QUANTITY of each of PRODUCTS' first variant (one new
     product when none are given), as BUYER or as a guest with EMAIL, to SHIPPING_ADDRESS
-    (ADDRESS overrides fields). PAID records the payment, as the admin's "mark paid" does."""
+    (ADDRESS overrides fields). PAID pays it as a matched bank transfer (pay_order)."""
     from marketplace.orders import services
 
     items = [{"variant_id": product.variants[0].id, "quantity": quantity}
@@ -228,5 +229,15 @@ def make_order(buyer: User | None = None, products=(), *, email: str = "tamu@exa
     order = services.place_order(buyer, items=items, shipping_address={**SHIPPING_ADDRESS, **address},
                                  email=None if buyer else email).order
     if paid:
-        services.record_payment(order.id)
+        pay_order(order)
     return order
+
+
+def pay_order(order, admin: User | None = None):
+    """Pay ORDER the way an admin confirms a bank transfer: the order and its shops' parts become
+    paid and the sales enter the ledger. Returns the Payment."""
+    from marketplace.payments import services as payments
+
+    admin = admin or db.session.scalar(sa.select(User).where(User.email == "kasir@canting.test")) \
+        or make_user("kasir@canting.test", roles=["admin"])
+    return payments.confirm_bank_transfer(admin, order.id)

@@ -28,10 +28,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn_server(database_url: str, log_path: Path, *, workers: int = 4, threads: int = 4):
-    """Serve create_app('testing') on DATABASE_URL; yields the base URL, stops the server after."""
+def gunicorn_server(database_url: str, log_path: Path, *, workers: int = 4, threads: int = 4,
+                    config: dict | None = None):
+    """Serve create_app('testing') on DATABASE_URL (with CONFIG's overrides, plain values only);
+    yields the base URL, stops the server after."""
     port = free_port()
-    factory = f"marketplace:create_app('testing', {{'SQLALCHEMY_DATABASE_URI': {database_url!r}}})"
+    overrides = {"SQLALCHEMY_DATABASE_URI": database_url, **(config or {})}
+    factory = f"marketplace:create_app('testing', {overrides!r})"
     env = {**os.environ, "CANTING_CONFIG": "testing", "PYTHONUNBUFFERED": "1"}
     with open(log_path, "w") as log:
         process = subprocess.Popen(

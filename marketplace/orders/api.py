@@ -56,16 +56,6 @@ class OrderById(MethodView):
         return services.order_for(api_user(), order_id)
 
 
-@blp.route("/orders/<int:order_id>/mark-paid")
-class OrderMarkPaid(MethodView):
-    @token_required(Role.ADMIN.value)
-    @blp.doc(security=BEARER)
-    @blp.response(200, OrderOut)
-    def post(self, order_id):
-        """Admin: record a payment received outside Stripe (bank transfer)"""
-        return services.admin_mark_paid(api_user(), order_id)
-
-
 @blp.route("/shop-orders")
 class ShopOrders(MethodView):
     @token_required(Role.ARTISAN.value)

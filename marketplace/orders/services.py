@@ -329,30 +329,28 @@ def is_late(shop_order: ShopOrder) -> bool:
 
 # --- state changes -------------------------------------------------------------------------
 
-def record_payment(order_id: int) -> Order:
-    """The order is paid (by the admin's "mark paid" today, by the payments domain later):
-    each shop's part becomes paid and gets its ship-by date counted from today.
+def mark_paid(order: Order) -> None:
+    """A step of the payments domain's use case (a card payment confirmed, a bank transfer
+    matched): the order and each shop's part become paid, each ship-by date counts from today,
+    and the buyer and sellers are mailed. Flushes only; the caller commits with its own rows.
 
-    Raises NotFound, InvalidTransition (not awaiting payment, e.g. expired and cancelled).
+    Raises InvalidTransition (not awaiting payment: already paid, or expired and cancelled).
     """
-    order = db.session.get(Order, order_id)
-    if order is None:
-        raise NotFound(_("Order not found."))
     _move(order, ORDER_TRANSITIONS, OrderStatus.PAID)
     order.paid_at = utcnow()
     for shop_order in order.shop_orders:
         _move(shop_order, SHOP_ORDER_TRANSITIONS, ShopOrderStatus.PAID)
         shop_order.ship_by = local_today() + timedelta(days=shop_order.lead_days)
     _mail_order(order, "paid")
-    commit()
-    return order
+    db.session.flush()
 
 
-def admin_mark_paid(admin: User, order_id: int) -> Order:
-    """An admin records a payment received outside Stripe (a bank transfer). Raises NotFound."""
-    if not admin.has_role(Role.ADMIN.value):
-        raise NotFound(_("Order not found."))
-    return record_payment(order_id)
+def extend_payment_window(order: Order, until) -> None:
+    """Hold ORDER's stock until UNTIL (a bank transfer takes longer than a card). Flushes only."""
+    if order.status != OrderStatus.PENDING_PAYMENT.value:
+        raise InvalidTransition(_("This order is no longer awaiting payment."))
+    order.payment_due_at = max(order.payment_due_at, until)
+    db.session.flush()
 
 
 def mark_processing(seller: User, shop_order_id: int) -> ShopOrder:

@@ -415,16 +415,3 @@ def admin_orders():
     body, _headers = paginate(queries.orders_newest_first(status), page, ADMIN_PER_PAGE)
     return render_template("orders/admin_orders.html", orders=body["items"], meta=body["meta"], status=status,
                            filter_form=filter_form, status_label=services.status_label)
-
-
-@bp.post("/admin/orders/<int:order_id>/mark-paid")
-@roles_required(Role.ADMIN.value)
-def admin_mark_paid(order_id: int):
-    try:
-        order = services.admin_mark_paid(current_user, order_id)
-    except InvalidTransition as error:
-        flash(error.message, "error")
-    else:
-        flash(_("Order %(number)s is marked paid; the shops have been told to ship.", number=order.number), "success")
-    back = request.form.get("next")
-    return redirect(back if is_safe_redirect(back) else url_for("orders.admin_orders"))

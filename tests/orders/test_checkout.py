@@ -154,7 +154,7 @@ def test_made_to_order_fills_places_up_to_its_cap_and_ships_after_its_lead_time(
     with pytest.raises(OutOfStock):
         place([(made, 1)], email="lain@example.test")
 
-    services.record_payment(order.id)
+    factories.pay_order(order)
     seller = shop.owner
     services.ship_shop_order(seller, shop_order.id, courier="jne", tracking_number="JNE1234567890")
     db.session.refresh(made)

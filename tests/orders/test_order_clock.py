@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from marketplace.core.times import as_utc, utcnow
 from marketplace.orders import services
 from marketplace.orders.models import Order, ShopOrder
+from tests import factories
 from tests.orders.conftest import ADDRESS, rated_shop, variant_of
 
 
@@ -38,7 +39,7 @@ def test_the_auto_complete_delay_is_the_configured_one(app, db, monkeypatch):
     monkeypatch.setitem(app.config, "ORDER_AUTO_COMPLETE_DAYS", 3)
     shop = rated_shop()
     order = place(variant_of(shop))
-    services.record_payment(order.id)
+    factories.pay_order(order)
     shop_order_id = order.shop_orders[0].id
     services.ship_shop_order(shop.owner, shop_order_id, courier="jne", tracking_number="JNE1234567890")
     db.session.get(ShopOrder, shop_order_id).shipped_at = utcnow() - timedelta(days=3, minutes=1)
@@ -52,7 +53,7 @@ def test_each_seller_is_mailed_when_the_order_is_paid_and_when_the_buyer_cancels
     one, two = rated_shop(), rated_shop(name="Batik Lain")
     paid = place(variant_of(one), variant_of(two))
     before = len(outbox)
-    services.record_payment(paid.id)
+    factories.pay_order(paid)
     assert sorted(m.to[0] for m in outbox[before:]) == sorted([paid.email, one.owner.email, two.owner.email])
 
     unpaid = place(variant_of(one), variant_of(two), email="kedua@example.test")

@@ -16,7 +16,7 @@ NOT_FOUND = {"message": "Pesanan tidak ditemukan.", "errors": {"_error": ["Pesan
 def paid_order(shop, email="tamu@example.test"):
     order = services.place_order(None, items=[{"variant_id": variant_of(shop).id, "quantity": 1}],
                                  shipping_address=ADDRESS, email=email).order
-    services.record_payment(order.id)
+    factories.pay_order(order)
     return order
 
 
@@ -54,7 +54,7 @@ def test_the_api_answers_404_with_its_reason_for_orders_out_of_reach(client, db)
     shop = rated_shop()
     order = services.place_order(buyer, items=[{"variant_id": variant_of(shop).id, "quantity": 1}],
                                  shipping_address=ADDRESS).order
-    services.record_payment(order.id)
+    factories.pay_order(order)
     intruder = rated_shop().owner
     for response in (
         client.get(f"/api/v1/orders/{order.id}", headers=factories.bearer(stranger)),

@@ -23,7 +23,7 @@ def place(*variants, email="tamu@example.test"):
 
 def paid_parcel(shop, email="tamu@example.test") -> ShopOrder:
     order = place(variant_of(shop), email=email)
-    services.record_payment(order.id)
+    factories.pay_order(order)
     return fresh(ShopOrder, order.shop_orders[0].id)
 
 
@@ -230,7 +230,7 @@ def test_the_buyers_order_list_shows_status_words(app, db):
 def test_the_expiry_job_never_cancels_an_order_paid_after_its_window(db, outbox):
     variant = variant_of(stock=2)
     paid, unpaid = place(variant), place(variant, email="kedua@example.test")
-    services.record_payment(paid.id)
+    factories.pay_order(paid)
     for order in (paid, unpaid):
         fresh(Order, order.id).payment_due_at = utcnow() - timedelta(hours=1)
     db.session.commit()

@@ -10,6 +10,7 @@ from marketplace.catalog.models import Variant
 from marketplace.core.errors import InvalidTransition, NotFound, ValidationFailed
 from marketplace.core.times import utcnow
 from marketplace.orders import services
+from marketplace.payments import services as payments
 from marketplace.orders.models import Order, OrderStatus, ShopOrder, ShopOrderStatus
 from tests import factories
 from tests.orders.conftest import ADDRESS, rated_shop, variant_of
@@ -91,9 +92,9 @@ def test_the_whole_life_of_an_order_with_two_shops(db, outbox):
     with pytest.raises(InvalidTransition):  # not paid yet
         services.ship_shop_order(first.owner, so_a.id, courier="jne", tracking_number="JNE0000001")
 
-    services.record_payment(order.id)
+    factories.pay_order(order)
     with pytest.raises(InvalidTransition):
-        services.record_payment(order.id)  # never paid twice
+        factories.pay_order(order)  # never paid twice
     assert fresh(db, Order, order.id).status == "paid"
 
     services.mark_processing(first.owner, so_a.id)
@@ -118,7 +119,7 @@ def test_the_whole_life_of_an_order_with_two_shops(db, outbox):
 def test_cancelling_every_parcel_cancels_the_order(db):
     shop = rated_shop()
     order = place(variant_of(shop))
-    services.record_payment(order.id)
+    factories.pay_order(order)
     services.seller_cancel(shop.owner, order.shop_orders[0].id, reason="Toko tutup sementara")
     assert fresh(db, Order, order.id).status == "cancelled"
 
@@ -134,7 +135,7 @@ def test_a_seller_must_say_why_they_cancel(db):
 def test_ship_needs_a_known_courier_and_a_real_tracking_number(db):
     shop = rated_shop()
     order = place(variant_of(shop))
-    services.record_payment(order.id)
+    factories.pay_order(order)
     so_id = order.shop_orders[0].id
     with pytest.raises(ValidationFailed) as bad_courier:
         services.ship_shop_order(shop.owner, so_id, courier="dhl-express", tracking_number="ABC1234567")
@@ -152,14 +153,14 @@ def test_a_buyer_cancels_before_payment_and_stock_returns(db):
     assert fresh(db, Order, order.id).status == "cancelled"
     assert fresh(db, Variant, variant.id).stock == 1
     with pytest.raises(InvalidTransition):
-        services.record_payment(order.id)  # an expired or cancelled order cannot be paid
+        factories.pay_order(order)  # an expired or cancelled order cannot be paid
 
 
 def test_a_buyer_cancels_a_paid_parcel_only_once_it_is_late(db, outbox):
     shop = rated_shop(handling_days=2)
     variant = variant_of(shop, stock=1)
     order = place(variant)
-    services.record_payment(order.id)
+    factories.pay_order(order)
     shop_order = fresh(db, ShopOrder, order.shop_orders[0].id)
     with pytest.raises(InvalidTransition):
         services.buyer_cancel(fresh(db, Order, order.id))  # a paid order: per parcel only
@@ -179,7 +180,7 @@ def test_a_buyer_cancels_a_paid_parcel_only_once_it_is_late(db, outbox):
 def test_a_shipped_parcel_counts_as_delivered_after_the_auto_complete_days(db, app):
     shop = rated_shop()
     order = place(variant_of(shop))
-    services.record_payment(order.id)
+    factories.pay_order(order)
     services.ship_shop_order(shop.owner, order.shop_orders[0].id, courier="pos", tracking_number="P2612000123")
     assert services.auto_complete_delivered() == 0
     shop_order = fresh(db, ShopOrder, order.shop_orders[0].id)
@@ -195,7 +196,7 @@ def test_payment_sets_the_ship_by_date_from_the_day_of_payment(db):
     shop_order = fresh(db, ShopOrder, order.shop_orders[0].id)
     shop_order.ship_by = services.local_today() - timedelta(days=10)  # placed long ago
     db.session.commit()
-    services.record_payment(order.id)
+    factories.pay_order(order)
     assert fresh(db, ShopOrder, shop_order.id).ship_by == services.local_today() + timedelta(days=4)
 
 
@@ -216,7 +217,7 @@ def test_another_buyers_order_is_not_found(db):
 def test_another_sellers_shop_order_is_not_found(db):
     shop = rated_shop()
     order = place(variant_of(shop))
-    services.record_payment(order.id)
+    factories.pay_order(order)
     intruder = rated_shop().owner
     for action in (lambda: services.shop_order_for_seller(intruder, order.shop_orders[0].id),
                    lambda: services.mark_processing(intruder, order.shop_orders[0].id),
@@ -240,6 +241,6 @@ def test_a_guest_link_opens_its_order_only(db):
 def test_only_an_admin_marks_an_order_paid(db):
     order = place(variant_of())
     with pytest.raises(NotFound):
-        services.admin_mark_paid(factories.make_user(), order.id)
-    services.admin_mark_paid(factories.make_user(roles=["admin"]), order.id)
+        payments.confirm_bank_transfer(factories.make_user(), order.id)
+    payments.confirm_bank_transfer(factories.make_user(roles=["admin"]), order.id)
     assert fresh(db, Order, order.id).status == "paid"

@@ -1,0 +1,1 @@
+"""Payments: Stripe card payments, bank transfers, refunds, the sellers' ledger and payouts."""
