@@ -115,6 +115,7 @@ class Config:
     # Unset in production. Tests and offline development point it at localstripe; then the
     # payment page offers Stripe's test cards, confirmed from the server (README).
     STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    STRIPE_OFFLINE_TEST_CARDS = _bool("STRIPE_OFFLINE_TEST_CARDS", True)
 
     # The platform's share of each sale's items (not of shipping), in percent; may be a decimal.
     PLATFORM_COMMISSION_PERCENT = os.environ.get("PLATFORM_COMMISSION_PERCENT", "5")
@@ -150,6 +151,8 @@ class TestingConfig(Config):
     PUBLIC_BASE_URL = "http://localhost"
     HUEY_IMMEDIATE = True
     REDIS_URL = None
+    # Bank transfer only, unless a test turns Stripe on (tests/payments/conftest.py: localstripe).
+    STRIPE_SECRET_KEY = STRIPE_PUBLISHABLE_KEY = STRIPE_WEBHOOK_SECRET = STRIPE_API_BASE = ""
 
 
 class ProductionConfig(Config):

@@ -35,6 +35,12 @@ def check_production_secrets(app: Flask) -> None:
             "default. Set it to a random value of at least 32 characters, e.g. "
             "python -c 'import secrets; print(secrets.token_urlsafe(48))'."
         )
+    if app.config.get("STRIPE_API_BASE"):
+        raise RuntimeError("Refusing to start in production: STRIPE_API_BASE points Stripe at a test "
+                           "server (localstripe); unset it.")
+    if app.config.get("STRIPE_SECRET_KEY") and not app.config.get("STRIPE_WEBHOOK_SECRET"):
+        raise RuntimeError("Refusing to start in production: STRIPE_SECRET_KEY is set but "
+                           "STRIPE_WEBHOOK_SECRET is not, so no card payment could be confirmed.")
 
 
 def configure_proxies_and_hosts(app: Flask) -> None:
@@ -148,6 +154,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.orders.shipping_views import bp as shipping_bp
     from marketplace.orders.views import bp as orders_bp
     from marketplace.payments import api as payments_api
+    from marketplace.payments import jobs as payments_jobs  # noqa: F401  (registers the periodic jobs)
     from marketplace.payments.views import bp as payments_bp
     from marketplace.payments.webhooks import bp as webhooks_bp
     from marketplace.programs import account_views  # noqa: F401  (its routes join programs_bp)

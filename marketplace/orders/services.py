@@ -28,7 +28,7 @@ from marketplace.catalog import stock
 from marketplace.catalog.models import Shop, Variant
 from marketplace.core.errors import InvalidTransition, NotFound, ValidationFailed
 from marketplace.core.mail import queue_mail
-from marketplace.core.times import utcnow
+from marketplace.core.times import as_utc, utcnow
 from marketplace.core.transaction import commit
 from marketplace.core.urls import external_url
 from marketplace.extensions import db
@@ -349,7 +349,7 @@ def extend_payment_window(order: Order, until) -> None:
     """Hold ORDER's stock until UNTIL (a bank transfer takes longer than a card). Flushes only."""
     if order.status != OrderStatus.PENDING_PAYMENT.value:
         raise InvalidTransition(_("This order is no longer awaiting payment."))
-    order.payment_due_at = max(order.payment_due_at, until)
+    order.payment_due_at = max(as_utc(order.payment_due_at), until)
     db.session.flush()
 
 

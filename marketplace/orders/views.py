@@ -238,9 +238,9 @@ def _place(form: CheckoutForm, buyer, view: cart.CartView | None = None):
         flash(_("Thank you! Order %(number)s is placed. Please pay by %(time)s.", number=order.number,
                 time=format_moment(order.payment_due_at)), "success")
     if buyer is not None:
-        return redirect(url_for("orders.order_detail", number=order.number))
+        return redirect(url_for("payments.pay", number=order.number))
     session[SESSION_CART_KEY] = {}
-    return redirect(url_for("orders.guest_order", token=services.guest_token(order)))
+    return redirect(url_for("payments.guest_pay", token=services.guest_token(order)))
 
 
 # --- the buyer's orders ---------------------------------------------------------------------
@@ -256,7 +256,8 @@ def order_list():
 @login_required
 def order_detail(number):
     order = services.order_for_number(current_user, number)
-    return _order_page(order, lambda **kw: url_for("orders.order_action", number=order.number, **kw))
+    return _order_page(order, lambda **kw: url_for("orders.order_action", number=order.number, **kw),
+                       pay_url=url_for("payments.pay", number=order.number))
 
 
 @bp.get("/orders/guest/<token>")
@@ -264,13 +265,14 @@ def order_detail(number):
 def guest_order(token):
     order = services.order_for_guest_token(token)
     response = current_app.make_response(
-        _order_page(order, lambda **kw: url_for("orders.guest_order_action", token=token, **kw), guest=True))
+        _order_page(order, lambda **kw: url_for("orders.guest_order_action", token=token, **kw), guest=True,
+                    pay_url=url_for("payments.guest_pay", token=token)))
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
-def _order_page(order, action_url, guest: bool = False):
-    return render_template("orders/order.html", order=order, action_url=action_url, guest=guest,
+def _order_page(order, action_url, guest: bool = False, pay_url: str | None = None):
+    return render_template("orders/order.html", order=order, action_url=action_url, guest=guest, pay_url=pay_url,
                            is_late=services.is_late, status_label=services.status_label)
 
 

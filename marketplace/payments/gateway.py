@@ -154,8 +154,12 @@ def card_payments_enabled() -> bool:
 
 
 def offline_test_mode() -> bool:
-    """Stripe is the local fake: the page offers test cards instead of Stripe.js."""
-    return card_payments_enabled() and bool(current_app.config.get("STRIPE_API_BASE"))
+    """Stripe is the local fake: the page offers test cards, confirmed from the server, instead
+    of Stripe.js (which would load from js.stripe.com). STRIPE_OFFLINE_TEST_CARDS=0 keeps
+    Stripe.js against a local server, e.g. to look at the Payment Element's page."""
+    config = current_app.config
+    return card_payments_enabled() and bool(config.get("STRIPE_API_BASE")) \
+        and bool(config.get("STRIPE_OFFLINE_TEST_CARDS", True))
 
 
 def gateway() -> PaymentGateway:

@@ -235,11 +235,12 @@ def start_bank_transfer(order: Order) -> Payment:
                           currency=gateways.CURRENCY, expires_at=expires_at)
         try:
             db.session.add(payment)
+            db.session.flush()
             orders.extend_payment_window(order, expires_at)
             commit()
             return payment
         except IntegrityError:
-            continue  # another open transfer has this amount: draw another code
+            db.session.rollback()  # another open transfer has this amount: draw another code
     raise ValidationFailed(_("Too many bank transfers are open right now; please try again in a minute."),
                            field="payment_method")
 
@@ -283,6 +284,33 @@ def confirm_bank_transfer(admin: User, order_id: int, *, bank_reference: str = "
         raise
     commit()
     return payment
+
+
+# --- periodic work -------------------------------------------------------------------------
+
+def close_stale_payments() -> int:
+    """Close the open payments of orders that were cancelled (expired, or cancelled by the
+    buyer): a bank transfer's unique amount is free again, and an open PaymentIntent is
+    cancelled at Stripe so the buyer cannot pay it any more. Returns how many were closed.
+
+    Should Stripe not answer, the payment stays open for the next run; a PaymentIntent paid
+    meanwhile is refunded in full when its success arrives (`_settle`).
+    """
+    stale = db.session.scalars(sa.select(Payment).join(Order, Order.id == Payment.order_id).where(
+        Payment.status == PaymentStatus.PENDING.value, Order.status == OrderStatus.CANCELLED.value,
+    ).order_by(Payment.id).limit(500)).all()
+    closed = 0
+    for payment in stale:
+        if payment.method == PaymentMethod.CARD.value:
+            try:
+                gateways.gateway().cancel_payment(payment.provider_ref)
+            except GatewayError:
+                log.warning("could not cancel PaymentIntent %s of a cancelled order", payment.provider_ref)
+                continue
+        if _claim(payment, PaymentStatus.PENDING, PaymentStatus.CANCELLED):
+            closed += 1
+        commit()
+    return closed
 
 
 # --- Stripe webhook ------------------------------------------------------------------------

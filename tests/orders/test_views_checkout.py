@@ -92,7 +92,7 @@ def test_a_guest_sees_each_shops_shipping_then_places_the_order(client, db, outb
     response = place(client, data)
     order = db.session.scalar(sa.select(Order))
     assert response.status_code == 302
-    assert response.location == f"/orders/guest/{services.guest_token(order)}"
+    assert response.location == f"/orders/guest/{services.guest_token(order)}/pay"  # checkout lands on the payment page
     assert (order.email, order.buyer_id, order.status) == ("tamu@example.test", None, "pending_payment")
     assert (order.items_total, order.shipping_total, order.total) == (690_000, 102_000, 792_000)
     assert [(so.shop.name, so.items_total, so.shipping_fee) for so in order.shop_orders] == [
@@ -116,7 +116,7 @@ def test_a_signed_in_buyer_checks_out_to_their_order_page(buyer_client, db):
     review(buyer_client, data)
     response = place(buyer_client, data)
     order = db.session.scalar(sa.select(Order))
-    assert response.status_code == 302 and response.location == f"/orders/{order.number}"
+    assert response.status_code == 302 and response.location == f"/orders/{order.number}/pay"
     assert order.buyer_id == buyer_client.user.id and order.email == buyer_client.user.email
     assert order.total == order.items_total + order.shipping_total == 600_000 + 50_000
     assert count(db, CartItem) == 0

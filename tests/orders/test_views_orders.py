@@ -78,7 +78,7 @@ def test_a_pending_order_says_when_to_pay_and_can_be_cancelled_whole(app, db):
     order = factories.make_order(buyer, [product], quantity=2)
     me = signed_in(app, buyer)
     html = me.get(f"/orders/{order.number}").get_data(as_text=True)
-    assert "Please pay Rp 350,000 by" in html and "Online payment arrives with the next release" in html
+    assert "Please pay Rp 350,000 by" in html and f'href="/orders/{order.number}/pay"' in html
     assert "Ships within 2 days of payment." in html
 
     response = post_form(me, f"/orders/{order.number}/cancel", f"/orders/{order.number}")

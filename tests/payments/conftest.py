@@ -72,11 +72,11 @@ def stripe_client(localstripe):
     return stripe.StripeClient(SECRET_KEY, base_addresses={"api": localstripe})
 
 
-@pytest.fixture
-def webhook_server(app, localstripe, tmp_path):
+@pytest.fixture(scope="module")
+def webhook_server(app, localstripe, tmp_path_factory):
     """A live gunicorn server on the suite's database, configured for localstripe, registered
     as localstripe's webhook endpoint; yields its base URL."""
-    log = tmp_path / "gunicorn.log"
+    log = tmp_path_factory.mktemp("webhooks") / "gunicorn.log"
     with gunicorn_server(app.config["SQLALCHEMY_DATABASE_URI"], log, workers=2, threads=2,
                          config=stripe_config(localstripe)) as base:
         body = json.dumps({"url": f"{base}/payments/stripe/webhook", "secret": WEBHOOK_SECRET}).encode()

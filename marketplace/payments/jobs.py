@@ -1,0 +1,10 @@
+"""The payments' periodic work, run by the Huey worker (`flask worker`)."""
+from huey import crontab
+
+from marketplace.core.jobs import periodic_job
+from marketplace.payments import services
+
+
+@periodic_job(crontab(minute="*/5"))
+def close_stale_payments_job() -> int:
+    return services.close_stale_payments()
