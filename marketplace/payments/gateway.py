@@ -40,6 +40,7 @@ class ProviderPayment:
     currency: str
     order_number: str | None
     client_secret: str | None
+    failure_code: str | None = None
     failure_message: str | None = None
 
 
@@ -75,7 +76,8 @@ def _payment(intent) -> ProviderPayment:
     return ProviderPayment(
         id=intent["id"], status=intent["status"], amount=from_minor(int(intent["amount"])),
         currency=str(intent["currency"]).lower(), order_number=(intent.get("metadata") or {}).get("order_number"),
-        client_secret=intent.get("client_secret"), failure_message=error.get("message"),
+        client_secret=intent.get("client_secret"), failure_code=error.get("decline_code") or error.get("code"),
+        failure_message=error.get("message"),
     )
 
 

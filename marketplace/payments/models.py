@@ -47,6 +47,8 @@ class Payment(db.Model):
     currency: Mapped[str] = mapped_column(sa.String(3), default="idr")
     unique_code: Mapped[int | None] = mapped_column()
     expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Stripe's decline code (card_declined, insufficient_funds, …) and its English message.
+    failure_code: Mapped[str | None] = mapped_column(sa.String(64))
     failure_message: Mapped[str | None] = mapped_column(sa.String(500))
     # Bank transfer: the admin who matched it and the bank's reference they typed.
     confirmed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

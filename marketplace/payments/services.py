@@ -17,6 +17,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
@@ -32,6 +33,24 @@ from marketplace.payments.gateway import GatewayError, ProviderPayment
 from marketplace.payments.models import Payment, PaymentEvent, PaymentMethod, PaymentStatus
 
 log = logging.getLogger(__name__)
+
+
+# What the buyer reads for Stripe's commonest decline codes; any other shows Stripe's own words.
+DECLINE_REASONS = {
+    "card_declined": _l("Your card was declined. Try another card, or ask your bank why."),
+    "generic_decline": _l("Your card was declined. Try another card, or ask your bank why."),
+    "insufficient_funds": _l("The card has insufficient funds."),
+    "expired_card": _l("The card has expired."),
+    "incorrect_cvc": _l("The card's security code (CVC) is incorrect."),
+    "processing_error": _l("The card could not be processed. Please try again in a moment."),
+    "payment_intent_authentication_failure": _l("Your bank's verification of the payment did not succeed."),
+}
+
+
+def decline_reason(payment: Payment) -> str:
+    """Why PAYMENT's last attempt failed, in the buyer's language where we know the code."""
+    reason = DECLINE_REASONS.get(payment.failure_code or "")
+    return str(reason) if reason else (payment.failure_message or "")
 
 
 class PaymentUnavailable(CantingError):
@@ -192,6 +211,7 @@ def _apply_provider_status(payment: Payment, intent: ProviderPayment) -> None:
             _settle(payment)
     elif intent.status == "requires_payment_method" and intent.failure_message:
         if _claim(payment, PaymentStatus.PENDING, PaymentStatus.FAILED):
+            payment.failure_code = (intent.failure_code or "")[:64] or None
             payment.failure_message = intent.failure_message[:500]
     elif intent.status == "canceled":
         _claim(payment, PaymentStatus.PENDING, PaymentStatus.CANCELLED)

@@ -89,6 +89,7 @@ def pay(number=None, token=None):
     response = current_app.make_response(render_template(
         "payments/pay.html", order=order, buyer=buyer, card=card, transfer=transfer, stripe_js=stripe_js,
         methods=services.payment_methods(), offline=gateways.offline_test_mode(),
+        decline_reason=services.decline_reason(card) if card is not None else "",
         test_cards={"succeeds": gateways.TEST_CARD_SUCCEEDS, "declined": gateways.TEST_CARD_DECLINED},
         bank=_bank_details(), guest=bool(token)))
     response.headers["Cache-Control"] = "no-store"
@@ -141,10 +142,7 @@ def pay_return(number=None, token=None):
         flash(_("Payment received. Thank you! The shops have been told to prepare your order."), "success")
         return redirect(buyer.order_url())
     if payment is None or payment.status in (PaymentStatus.FAILED.value, PaymentStatus.CANCELLED.value):
-        if payment is not None and payment.failure_message:
-            flash(_("The payment did not go through: %(reason)s Please try again or choose another method.",
-                    reason=payment.failure_message), "error")
-        return redirect(buyer.url("pay"))
+        return redirect(buyer.url("pay"))  # which shows why the last attempt failed
     response = current_app.make_response(render_template("payments/pay_pending.html", order=buyer.order,
                                                          check_url=buyer.url("pay_return"), guest=bool(token)))
     response.headers["Cache-Control"] = "no-store"

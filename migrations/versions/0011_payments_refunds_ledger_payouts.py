@@ -38,6 +38,7 @@ def upgrade():
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('unique_code', sa.Integer(), nullable=True),
     sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('failure_code', sa.String(length=64), nullable=True),
     sa.Column('failure_message', sa.String(length=500), nullable=True),
     sa.Column('confirmed_by_id', sa.Integer(), nullable=True),
     sa.Column('bank_reference', sa.String(length=120), nullable=True),

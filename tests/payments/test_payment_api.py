@@ -57,7 +57,7 @@ def test_stripe_unreachable_is_a_clear_503_and_nothing_is_stored(client, db, app
     buyer = factories.make_user()
     order = factories.make_order(buyer, [factories.make_product(stock=2)])
     response = client.post(f"/api/v1/orders/{order.id}/payment", headers=factories.bearer(buyer))
-    assert response.status_code == 503 and "nothing was charged" in response.json["message"]
+    assert response.status_code == 503 and "tidak ada yang ditagih" in response.json["message"]  # nothing was charged
     assert db.session.scalar(sa.select(sa.func.count(Payment.id))) == 0
 
 
