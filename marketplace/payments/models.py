@@ -29,6 +29,9 @@ class PaymentStatus(str, enum.Enum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"          # the last attempt was declined; the buyer may try again
     CANCELLED = "cancelled"    # replaced by another attempt, or the order expired
+    # Taken by Stripe for an order that could no longer take it (expired, or paid another way
+    # meanwhile), and refunded in full at once.
+    RETURNED = "returned"
 
 
 class Payment(db.Model):

@@ -205,7 +205,14 @@ def _apply_provider_status(payment: Payment, intent: ProviderPayment) -> None:
             payment.failure_message = "mismatch: Stripe reports a different amount, currency or order"
             db.session.flush()
             return
-        if _claim(payment, PaymentStatus.PENDING, PaymentStatus.SUCCEEDED):
+        order = payment.order
+        db.session.refresh(order)
+        if order.status != OrderStatus.PENDING_PAYMENT.value:
+            # Expired, or paid another way, before this payment arrived: give it all back.
+            if _claim(payment, PaymentStatus.PENDING, PaymentStatus.RETURNED):
+                payment.succeeded_at = utcnow()
+                refunds.refund_unfillable_payment(payment)
+        elif _claim(payment, PaymentStatus.PENDING, PaymentStatus.SUCCEEDED):
             payment.succeeded_at = utcnow()
             payment.failure_message = None
             _settle(payment)
@@ -219,13 +226,10 @@ def _apply_provider_status(payment: Payment, intent: ProviderPayment) -> None:
 
 
 def _settle(payment: Payment) -> None:
-    """PAYMENT succeeded: the order becomes paid and its sales enter the ledger. An order that
-    can no longer be paid (it expired meanwhile) is refunded in full instead."""
+    """PAYMENT succeeded: the order becomes paid and its sales enter the ledger. Raises
+    InvalidTransition when another payment settled the order a moment earlier (everything rolls
+    back; Stripe's retry of the event then finds the order paid and returns this payment)."""
     order = payment.order
-    db.session.refresh(order)
-    if order.status != OrderStatus.PENDING_PAYMENT.value:
-        refunds.refund_unfillable_payment(payment)
-        return
     orders.mark_paid(order)
     ledger.record_sales(order)
 
@@ -297,8 +301,7 @@ def confirm_bank_transfer(admin: User, order_id: int, *, bank_reference: str = "
     payment.succeeded_at, payment.confirmed_by_id = utcnow(), admin.id
     payment.bank_reference = (bank_reference or "").strip()[:120] or None
     try:
-        orders.mark_paid(order)
-        ledger.record_sales(order)
+        _settle(payment)
     except Exception:
         db.session.rollback()
         raise

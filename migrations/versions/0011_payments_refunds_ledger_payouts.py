@@ -46,7 +46,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('succeeded_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint("method IN ('card', 'bank_transfer')", name=op.f('ck_payments_method_known')),
-    sa.CheckConstraint("status IN ('pending', 'succeeded', 'failed', 'cancelled')", name=op.f('ck_payments_status_known')),
+    sa.CheckConstraint("status IN ('pending', 'succeeded', 'failed', 'cancelled', 'returned')", name=op.f('ck_payments_status_known')),
     sa.CheckConstraint('amount > 0', name=op.f('ck_payments_amount_positive')),
     sa.ForeignKeyConstraint(['confirmed_by_id'], ['users.id'], name=op.f('fk_payments_confirmed_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_payments_order_id_orders'), ondelete='RESTRICT'),

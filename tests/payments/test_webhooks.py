@@ -15,6 +15,7 @@ from marketplace.orders.services import guest_token
 from marketplace.payments import services
 from marketplace.payments.gateway import TEST_CARD_DECLINED, TEST_CARD_SUCCEEDS
 from marketplace.payments.models import LedgerEntry, Payment, PaymentEvent
+from tests import factories
 from tests.payments.conftest import WEBHOOK_SECRET, signed, wait_until
 
 WEBHOOK = "/payments/stripe/webhook"
@@ -174,3 +175,19 @@ def test_webhooks_and_return_pages_racing_record_one_payment_one_ledger_and_one_
     # The buyer's "paid" mail and the seller's, once each; the placement mails came before.
     assert count(db, OutboxMail) - mails_before == 2
     assert count(db, OutboxMail, OutboxMail.recipient == order_to_pay.email) == 2
+
+
+def test_a_card_payment_arriving_after_the_order_was_paid_another_way_is_refunded_in_full(
+        db, client, stripe_app, stripe_client, order_to_pay):
+    card = services.start_card_payment(order_to_pay)
+    factories.pay_order(order_to_pay)  # the buyer also transferred, and the admin confirmed it
+    entries = count(db, LedgerEntry)
+    confirm_at_stripe(stripe_client, card.provider_ref, TEST_CARD_SUCCEEDS)
+    body, headers = signed(event("payment_intent.succeeded", card.provider_ref, "evt_late_card"))
+    assert client.post(WEBHOOK, data=body, headers=headers).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Payment, card.id).status == "returned"
+    refunds = stripe_client.v1.refunds.list(params={"payment_intent": card.provider_ref}).data
+    assert sum(r.amount for r in refunds) == order_to_pay.total * 100
+    assert count(db, LedgerEntry) == entries  # the sellers were paid once
+    assert count(db, Payment, Payment.order_id == order_to_pay.id, Payment.status == "succeeded") == 1
