@@ -155,6 +155,8 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.orders.views import bp as orders_bp
     from marketplace.payments import api as payments_api
     from marketplace.payments import jobs as payments_jobs  # noqa: F401  (registers the periodic jobs)
+    from marketplace.payments import ledger_api
+    from marketplace.payments.seller_views import bp as payments_seller_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.payments.webhooks import bp as webhooks_bp
     from marketplace.programs import account_views  # noqa: F401  (its routes join programs_bp)
@@ -169,6 +171,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(orders_bp)
     app.register_blueprint(shipping_bp)
     app.register_blueprint(payments_bp)
+    app.register_blueprint(payments_seller_bp)
     # Stripe signs its webhooks; it cannot hold a CSRF token, and the signature is the check.
     app.register_blueprint(webhooks_bp)
     csrf.exempt(webhooks_bp)
@@ -176,7 +179,7 @@ def register_blueprints(app: Flask) -> None:
     register_media(app)
     # The API authenticates with bearer tokens only, never the session cookie, so CSRF cannot apply.
     for blueprint in (accounts_api.blp, programs_api.blp, catalog_api.blp, orders_api.blp, shipping_api.blp,
-                      payments_api.blp):
+                      payments_api.blp, ledger_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
         register_json_blueprint(app, blueprint)

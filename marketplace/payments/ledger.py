@@ -7,12 +7,16 @@ kept and the difference returned, so a fully refunded sale leaves exactly zero c
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload
 
 from marketplace.extensions import db
+from marketplace.orders.models import ShopOrder, ShopOrderStatus
 from marketplace.payments.models import LedgerEntry, LedgerKind
 
 
@@ -40,3 +44,92 @@ def shop_balance_total(shop_id: int) -> int:
     """What the platform owes SHOP_ID's owner right now: the sum of its entries."""
     return int(db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount), 0)).where(LedgerEntry.shop_id == shop_id)))
+
+
+# --- balances and the list of entries ----------------------------------------------------------
+#
+# An entry tied to a ShopOrder is pending while its parcel is on the way to the buyer (paid,
+# being prepared, shipped): the buyer may still cancel it or ask for a refund. Once the parcel is
+# delivered, or cancelled (its refund entries net the sale to what the seller keeps), the entry
+# is available. Entries tied to no ShopOrder (payouts) count against what is available.
+
+PENDING_SHOP_ORDER_STATUSES = (ShopOrderStatus.PAID.value, ShopOrderStatus.PROCESSING.value,
+                               ShopOrderStatus.SHIPPED.value)
+
+KIND_LABELS = {
+    LedgerKind.SALE.value: _l("Sale"),
+    LedgerKind.COMMISSION.value: _l("Platform commission"),
+    LedgerKind.REFUND.value: _l("Refund to the buyer"),
+    LedgerKind.COMMISSION_RETURN.value: _l("Commission returned"),
+    LedgerKind.PAYOUT.value: _l("Payout to your bank"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+@dataclass(frozen=True)
+class Balance:
+    """What a shop is owed, split by whether the buyer may still take it back.
+
+    total == the sum of the shop's entries == available + pending; paid_out is what payouts
+    have sent so far (already subtracted from available)."""
+    available: int = 0
+    pending: int = 0
+    paid_out: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.available + self.pending
+
+
+def _balance_columns():
+    amount = LedgerEntry.amount
+    pending = sa.func.coalesce(sa.func.sum(sa.case(
+        (ShopOrder.status.in_(PENDING_SHOP_ORDER_STATUSES), amount), else_=0)), 0)
+    paid_out = sa.func.coalesce(sa.func.sum(sa.case(
+        (LedgerEntry.kind == LedgerKind.PAYOUT.value, -amount), else_=0)), 0)
+    total = sa.func.coalesce(sa.func.sum(amount), 0)
+    return pending.label("pending"), paid_out.label("paid_out"), total.label("total")
+
+
+def _balances_select() -> sa.Select:
+    return (sa.select(LedgerEntry.shop_id, *_balance_columns())
+            .select_from(LedgerEntry)
+            .outerjoin(ShopOrder, ShopOrder.id == LedgerEntry.shop_order_id))
+
+
+def _as_balance(row) -> Balance:
+    pending, total = int(row.pending), int(row.total)
+    return Balance(available=total - pending, pending=pending, paid_out=int(row.paid_out))
+
+
+def shop_balance(shop_id: int) -> Balance:
+    """SHOP_ID's available, pending and paid-out money, from one aggregate query."""
+    row = db.session.execute(_balances_select().where(LedgerEntry.shop_id == shop_id)
+                             .group_by(LedgerEntry.shop_id)).first()
+    return _as_balance(row) if row is not None else Balance()
+
+
+def shops_with_available(minimum: int) -> dict[int, Balance]:
+    """{shop id: balance} of every shop whose available balance is at least MINIMUM (one query)."""
+    pending, _paid_out, total = _balance_columns()
+    rows = db.session.execute(_balances_select().group_by(LedgerEntry.shop_id)
+                              .having(total - pending >= minimum).order_by(LedgerEntry.shop_id)).all()
+    return {row.shop_id: _as_balance(row) for row in rows}
+
+
+def entries_query(shop_id: int) -> sa.Select:
+    """SHOP_ID's entries, newest first, with each entry's parcel and order (for paging)."""
+    return (sa.select(LedgerEntry).where(LedgerEntry.shop_id == shop_id)
+            .options(joinedload(LedgerEntry.shop_order).joinedload(ShopOrder.order))
+            .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc()))
+
+
+def record_payout_entries(payouts) -> None:
+    """A payout entry (minus the amount sent) for each of PAYOUTS. Flushes only."""
+    for payout in payouts:
+        db.session.add(LedgerEntry(shop_id=payout.shop_id, kind=LedgerKind.PAYOUT.value,
+                                   amount=-payout.amount, payout_id=payout.id))
+    db.session.flush()

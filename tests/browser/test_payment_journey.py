@@ -56,6 +56,12 @@ def test_a_guest_pays_by_card_and_the_artisan_sees_the_sale_pending(browser, liv
     seller_context, seller = open_tab(browser, live_server, shop.owner)
     seller.goto("/dashboard/orders")
     assert order.number in seller.inner_text("main")
+    seller.goto("/dashboard/balance")
+    figures = seller.inner_text("#figures-title + dl")
+    # 1 250 000 + 32 000 shipping, less 5 % commission on the items (62 500): pending until delivery.
+    assert "Tertunda\nRp 1.219.500" in figures and "Tersedia\nRp 0" in figures
+    assert "Penjualan" in seller.inner_text("main") and "Komisi platform" in seller.inner_text("main")
+    step(seller, screenshots, "pay-4-seller-balance-pending")
     seller_context.close()
 
 
