@@ -1,18 +1,32 @@
 """JSON shapes of the sellers' balance, ledger and bank details, and the admin's payout batches."""
 import marshmallow as ma
 
+from flask_babel import lazy_gettext as _l
+
 from marketplace.core.fields import UtcDateTime
 from marketplace.core.pagination import PageQuery
 from marketplace.payments.models import LedgerKind, PayoutBatchStatus
+from marketplace.payments.payout_accounts import BANKS, HOLDER_MAX, HOLDER_MIN
+
+
+HOLDER_ERROR = _l("Enter the account holder's name as the bank shows it (%(min)d to %(max)d characters).",
+                  min=HOLDER_MIN, max=HOLDER_MAX)
 
 
 class PayoutAccountIn(ma.Schema):
-    """Where payouts go; every field is checked by the server (422 names the field)."""
-    bank_code = ma.fields.String(required=True, validate=ma.validate.Length(max=20), metadata={
-        "description": "The bank's three-digit clearing code (kode bank), e.g. 014 for BCA, 008 for Mandiri."})
-    account_number = ma.fields.String(required=True, validate=ma.validate.Length(max=60), metadata={
-        "description": "6 to 20 digits; spaces and dashes are ignored."})
-    holder_name = ma.fields.String(required=True, validate=ma.validate.Length(max=200), metadata={
+    """Where payouts go. The schema states the service's own rules, so that what it documents as
+    valid is accepted; the service checks them again (422 names the field)."""
+    bank_code = ma.fields.String(required=True, validate=ma.validate.OneOf(
+        sorted(BANKS), error=_l("Choose your bank from the list.")), metadata={
+        "description": "The bank's three-digit clearing code (kode bank), e.g. 014 for BCA, 008 for Mandiri; "
+                       "GET /api/v1/seller/banks lists them."})
+    account_number = ma.fields.String(required=True, validate=ma.validate.Regexp(
+        r"^[\s\-]*(?:[0-9][\s\-]*){6,20}$",
+        error=_l("Enter the account number: 6 to 20 digits (spaces and dashes are ignored).")),
+                                      metadata={"description": "6 to 20 digits; spaces and dashes are ignored."})
+    holder_name = ma.fields.String(required=True, validate=[
+        ma.validate.Length(max=HOLDER_MAX, error=HOLDER_ERROR),
+        ma.validate.Regexp(r"^\s*(?:\S{3,}|\S+(?:\s+\S+)+)\s*$", error=HOLDER_ERROR)], metadata={
         "description": "The account holder's name as the bank shows it, 3 to 120 characters."})
 
 

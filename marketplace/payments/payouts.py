@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
 from marketplace.catalog.models import Shop
-from marketplace.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from marketplace.core.errors import Conflict, InvalidTransition, NotFound
 from marketplace.core.i18n import format_rupiah
 from marketplace.core.mail import queue_mail
 from marketplace.core.times import utcnow
@@ -93,7 +93,7 @@ def create_payout_batch(admin: User) -> PayoutBatch:
     """
     plan = plan_payouts(admin)
     if not plan.payouts:
-        raise ValidationFailed(_("No shop can be paid out now: none has an available balance of at least "
+        raise Conflict(_("No shop can be paid out now: none has an available balance of at least "
                                  "%(minimum)s with bank details, outside a batch still open.",
                                  minimum=format_rupiah(plan.minimum)))
     batch = PayoutBatch(status=PayoutBatchStatus.EXPORTED.value, created_by_id=admin.id)

@@ -126,9 +126,9 @@ def test_admin_runs_a_batch_over_the_api(client, shop, admin_headers):
     assert kinds[0] == "payout"
 
 
-def test_a_batch_with_nobody_eligible_is_422(client, admin_headers):
+def test_a_batch_with_nobody_eligible_is_a_409_conflict_not_bad_input(client, admin_headers):
     response = client.post("/api/v1/admin/payout-batches", headers=admin_headers)
-    assert response.status_code == 422 and "Belum ada toko yang dapat dicairkan" in response.get_json()["message"]
+    assert response.status_code == 409 and "Belum ada toko yang dapat dicairkan" in response.get_json()["message"]
 
 
 def test_payout_batches_are_for_admins_only(client, shop, admin_headers):

@@ -126,7 +126,7 @@ def test_shops_below_the_minimum_without_bank_details_or_in_an_open_batch_are_le
     sell(ready, price=100_000, deliver=True)  # more available, but its payout is still open
     plan = payouts.plan_payouts(admin)
     assert plan.payouts == [] and [s.id for s in plan.without_account] == [no_account.id]
-    with pytest.raises(ValidationFailed, match="Belum ada toko yang dapat dicairkan"):
+    with pytest.raises(Conflict, match="Belum ada toko yang dapat dicairkan"):
         payouts.create_payout_batch(admin)
     assert db.session.scalar(sa.select(sa.func.count(PayoutBatch.id))) == 1
 
