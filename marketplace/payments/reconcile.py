@@ -71,7 +71,8 @@ def ledger_differences() -> list[str]:
     expected = expected_balances()
     recorded = {shop_id: int(total) for shop_id, total in db.session.execute(
         sa.select(LedgerEntry.shop_id, sa.func.sum(LedgerEntry.amount)).group_by(LedgerEntry.shop_id))}
-    names = dict(db.session.execute(sa.select(Shop.id, Shop.slug).where(Shop.id.in_(set(expected) | set(recorded)))))
+    names = {shop_id: slug for shop_id, slug in db.session.execute(
+        sa.select(Shop.id, Shop.slug).where(Shop.id.in_(set(expected) | set(recorded))))}
     return [f"shop {names.get(shop_id, shop_id)} (id {shop_id}): ledger sums to {recorded.get(shop_id, 0)}, "
             f"orders, refunds and payouts say {expected.get(shop_id, 0)}"
             for shop_id in sorted(set(expected) | set(recorded))

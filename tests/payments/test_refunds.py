@@ -1,14 +1,17 @@
 """Refunds through the services: card refunds against localstripe, bank transfers by hand."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from marketplace.catalog.models import Variant
 from marketplace.core.errors import InvalidTransition, NotFound, ValidationFailed
+from marketplace.core.times import utcnow
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order
-from marketplace.payments import refunds, services
+from marketplace.payments import gateway, refunds, services
 from marketplace.payments.gateway import TEST_CARD_SUCCEEDS
 from marketplace.payments.ledger import commission_on
 from marketplace.payments.models import LedgerEntry, Payment, Refund, RefundLine
@@ -240,3 +243,21 @@ def test_a_buyer_cancelling_a_late_bank_transfer_parcel_is_refunded(db, admin, m
     assert {line.shop_order_id for line in refund.lines} == {late.id}
     # Once refunded, the sweep finds nothing more to give back.
     assert refunds.refund_cancelled_parcels() == 0
+
+
+def test_a_card_payment_for_an_expired_order_is_given_back_whole(db, stripe_app, stripe_client, outbox):
+    order = factories.make_order(None, [factories.make_product(price=130_000)], email="terlambat@example.test")
+    payment = services.start_card_payment(order)
+    db.session.execute(sa.update(Order).where(Order.id == order.id).values(payment_due_at=utcnow() - timedelta(1)))
+    db.session.commit()
+    assert orders.expire_unpaid_orders() == 1
+    gateway.gateway().confirm_with_test_method(payment.provider_ref, TEST_CARD_SUCCEEDS)
+    outbox.clear()
+    services.check_card_payment(fresh(db, Order, order.id))
+    payment = fresh(db, Payment, payment.id)
+    assert payment.status == "succeeded" and payment.refundable_amount == 0
+    (refund,) = payment.refunds
+    assert refund.amount == payment.amount and refund.lines == [] and refund.created_by_id is None
+    assert [r.amount for r in stripe_refunds(stripe_client, payment)] == [payment.amount * 100]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LedgerEntry)) == 0
+    assert [mail.to[0] for mail in outbox] == ["terlambat@example.test"]
