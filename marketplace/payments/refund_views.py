@@ -24,12 +24,13 @@ MAX_ITEM_QUANTITY = 100_000
 
 
 class RefundForm(CantingForm):
-    scope = RadioField(_l("What to refund"), choices=[
+    scope = RadioField(_l("What to refund"), choices=select_choices([
         (RefundScope.ORDER.value, _l("Everything not yet refunded")),
         (RefundScope.SHOP_ORDER.value, _l("One parcel: its remaining items and its shipping")),
         (RefundScope.ITEMS.value, _l("The items and quantities chosen below")),
-    ], default=RefundScope.ITEMS.value, validators=[InputRequired()])
-    shop_order_id = SelectField(_l("Parcel"), coerce=int, validate_choice=False, validators=[Optional()])
+    ]), default=RefundScope.ITEMS.value, validators=[InputRequired()])
+    shop_order_id = SelectField(_l("Parcel"), coerce=int, validate_choice=False, validators=[Optional()],
+                                description=_l("Used when refunding one parcel."))
     include_shipping = BooleanField(_l("Also refund the shipping of the chosen items' parcels"))
     restock = BooleanField(_l("Put the refunded items back in stock"),
                            description=_l("For items the buyer sent back unused. A cancelled parcel's stock is back already."))
