@@ -428,6 +428,7 @@ def _settle_order(order: Order) -> None:
 
 def seller_cancel(seller: User, shop_order_id: int, *, reason: str) -> ShopOrder:
     """The seller cannot fulfil their part (before shipping): stock returns, the buyer is told why.
+    A paid part is announced on `shop_order_cancelled` after the commit (payments refunds it).
 
     Raises NotFound, ValidationFailed (no reason), InvalidTransition (already shipped).
     """
