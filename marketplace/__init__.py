@@ -157,6 +157,9 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.payments import jobs as payments_jobs  # noqa: F401  (registers the periodic jobs)
     from marketplace.payments import ledger_api
     from marketplace.payments.seller_views import bp as payments_seller_bp
+    from marketplace.payments import refund_api, refunds
+    from marketplace.payments import refund_jobs  # noqa: F401  (registers the periodic jobs)
+    from marketplace.payments.refund_views import bp as payments_refunds_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.payments.webhooks import bp as webhooks_bp
     from marketplace.programs import account_views  # noqa: F401  (its routes join programs_bp)
@@ -172,6 +175,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(shipping_bp)
     app.register_blueprint(payments_bp)
     app.register_blueprint(payments_seller_bp)
+    app.register_blueprint(payments_refunds_bp)
+    refunds.connect_signals(app)
     # Stripe signs its webhooks; it cannot hold a CSRF token, and the signature is the check.
     app.register_blueprint(webhooks_bp)
     csrf.exempt(webhooks_bp)
@@ -179,7 +184,7 @@ def register_blueprints(app: Flask) -> None:
     register_media(app)
     # The API authenticates with bearer tokens only, never the session cookie, so CSRF cannot apply.
     for blueprint in (accounts_api.blp, programs_api.blp, catalog_api.blp, orders_api.blp, shipping_api.blp,
-                      payments_api.blp, ledger_api.blp):
+                      payments_api.blp, ledger_api.blp, refund_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
         register_json_blueprint(app, blueprint)
@@ -198,6 +203,7 @@ def register_commands(app: Flask) -> None:
     from marketplace.core.jobs import worker_command
     from marketplace.core.mail import outbox_cli
     from marketplace.demo import seed_demo_command
+    from marketplace.payments.cli import payments_cli
     from marketplace.programs.cli import users_cli
 
     app.cli.add_command(users_cli)
@@ -206,3 +212,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(worker_command)
     app.cli.add_command(catalog_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(payments_cli)

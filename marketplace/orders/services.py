@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -58,6 +59,12 @@ SHOP_ORDER_TRANSITIONS = {
     ShopOrderStatus.CANCELLED: set(),
 }
 OPEN_SHOP_ORDER_STATUSES = (ShopOrderStatus.PAID.value, ShopOrderStatus.PROCESSING.value)
+
+# Sent after the commit that cancelled a ShopOrder the buyer had already paid for, with
+# shop_order_id and reason. Payments listens and refunds it: orders sits below payments and
+# may not call it (docs/shared DESIGN, "one package per domain").
+signals = Namespace()
+shop_order_cancelled = signals.signal("shop-order-cancelled")
 
 
 def _move(thing: Order | ShopOrder, table: dict, new) -> None:
@@ -388,12 +395,21 @@ def ship_shop_order(seller: User, shop_order_id: int, *, courier: str, tracking_
     return shop_order
 
 
-def _cancel_shop_order(shop_order: ShopOrder, reason: str) -> None:
+def _cancel_shop_order(shop_order: ShopOrder, reason: str) -> bool:
+    """Cancel SHOP_ORDER and give its stock back. Returns whether it had been paid (the caller
+    announces it after its commit, so payments refunds it)."""
+    was_paid = shop_order.status != ShopOrderStatus.AWAITING_PAYMENT.value
     _move(shop_order, SHOP_ORDER_TRANSITIONS, ShopOrderStatus.CANCELLED)
     shop_order.cancelled_at, shop_order.cancel_reason = utcnow(), reason[:500]
     for item in shop_order.items:
         stock.return_stock(item.variant_id, item.quantity, item.made_to_order)
     _settle_order(shop_order.order)
+    return was_paid
+
+
+def _announce_paid_cancel(shop_order: ShopOrder) -> None:
+    shop_order_cancelled.send(current_app._get_current_object(), shop_order_id=shop_order.id,
+                              reason=shop_order.cancel_reason or "")
 
 
 def _settle_order(order: Order) -> None:
@@ -412,6 +428,7 @@ def _settle_order(order: Order) -> None:
 
 def seller_cancel(seller: User, shop_order_id: int, *, reason: str) -> ShopOrder:
     """The seller cannot fulfil their part (before shipping): stock returns, the buyer is told why.
+    A paid part is announced on `shop_order_cancelled` after the commit (payments refunds it).
 
     Raises NotFound, ValidationFailed (no reason), InvalidTransition (already shipped).
     """
@@ -419,9 +436,11 @@ def seller_cancel(seller: User, shop_order_id: int, *, reason: str) -> ShopOrder
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Tell the buyer why you cancel."), field="reason")
-    _cancel_shop_order(shop_order, reason)
+    was_paid = _cancel_shop_order(shop_order, reason)
     _mail_shop_order(shop_order, "cancelled")
     commit()
+    if was_paid:
+        _announce_paid_cancel(shop_order)
     return shop_order
 
 
@@ -444,9 +463,11 @@ def buyer_cancel(order: Order, shop_order_id: int | None = None) -> Order:
             raise NotFound(_("Order not found."))
         if not is_late(shop_order):
             raise InvalidTransition(_("You can cancel this parcel once it is past its ship-by date."))
-        _cancel_shop_order(shop_order, _("Cancelled by the buyer: not shipped by the ship-by date."))
+        was_paid = _cancel_shop_order(shop_order, _("Cancelled by the buyer: not shipped by the ship-by date."))
         _mail_shop_order(shop_order, "cancelled")
     commit()
+    if shop_order_id is not None and was_paid:
+        _announce_paid_cancel(shop_order)
     return order
 
 

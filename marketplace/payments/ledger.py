@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from marketplace.extensions import db
 from marketplace.orders.models import ShopOrder, ShopOrderStatus
-from marketplace.payments.models import LedgerEntry, LedgerKind
+from marketplace.payments.models import LedgerEntry, LedgerKind, Refund, RefundLine, RefundStatus
 
 
 def commission_on(items_amount: int) -> int:
@@ -133,3 +133,56 @@ def record_payout_entries(payouts) -> None:
         db.session.add(LedgerEntry(shop_id=payout.shop_id, kind=LedgerKind.PAYOUT.value,
                                    amount=-payout.amount, payout_id=payout.id))
     db.session.flush()
+
+
+# --- refunds ---------------------------------------------------------------------------------
+
+def kept_items_amount(shop_order_id: int, items_total: int, *, excluding_refund_id: int | None = None) -> int:
+    """What the buyer still keeps of a ShopOrder's items (ITEMS_TOTAL): the items less every
+    refund line of an item that has not failed (leaving out EXCLUDING_REFUND_ID)."""
+    query = (sa.select(sa.func.coalesce(sa.func.sum(RefundLine.amount), 0))
+             .join(Refund, Refund.id == RefundLine.refund_id)
+             .where(RefundLine.shop_order_id == shop_order_id, RefundLine.order_item_id.is_not(None),
+                    Refund.status != RefundStatus.FAILED.value))
+    if excluding_refund_id is not None:
+        query = query.where(Refund.id != excluding_refund_id)
+    return items_total - int(db.session.scalar(query))
+
+
+def _refund_parts(refund):
+    """REFUND's lines per ShopOrder: {shop_order: (all lines' amount, items' amount)}."""
+    parts: dict[int, list[int]] = {}
+    for line in refund.lines:
+        total, items = parts.setdefault(line.shop_order_id, [0, 0])
+        parts[line.shop_order_id] = [total + line.amount, items + (line.amount if line.order_item_id else 0)]
+    return [(db.session.get(ShopOrder, shop_order_id), total, items)
+            for shop_order_id, (total, items) in sorted(parts.items())]
+
+
+def record_refund_entries(refund) -> None:
+    """REFUND (flushed, not failed) gives money back: per ShopOrder it touches, a refund entry
+    (-) of its lines, and the commission given back (+): the commission on the items kept
+    before less that on the items kept after, so a fully refunded sale ends with none. Flushes."""
+    for shop_order, total, items in _refund_parts(refund):
+        before = kept_items_amount(shop_order.id, shop_order.items_total, excluding_refund_id=refund.id)
+        _add_refund_pair(shop_order, refund, -total, commission_on(before) - commission_on(before - items))
+    db.session.flush()
+
+
+def reverse_refund_entries(refund) -> None:
+    """REFUND failed after its entries were written (the money stayed with the platform): per
+    ShopOrder, its refund entry back (+) and the commission on the items kept again (-), so
+    the commission equals that on what the buyer now keeps. REFUND is already failed. Flushes."""
+    for shop_order, total, items in _refund_parts(refund):
+        after = kept_items_amount(shop_order.id, shop_order.items_total)
+        _add_refund_pair(shop_order, refund, total, commission_on(after - items) - commission_on(after))
+    db.session.flush()
+
+
+def _add_refund_pair(shop_order, refund, refund_amount: int, commission_return: int) -> None:
+    if refund_amount:
+        db.session.add(LedgerEntry(shop_id=shop_order.shop_id, kind=LedgerKind.REFUND.value, amount=refund_amount,
+                                   shop_order_id=shop_order.id, refund_id=refund.id))
+    if commission_return:
+        db.session.add(LedgerEntry(shop_id=shop_order.shop_id, kind=LedgerKind.COMMISSION_RETURN.value,
+                                   amount=commission_return, shop_order_id=shop_order.id, refund_id=refund.id))

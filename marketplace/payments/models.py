@@ -87,7 +87,7 @@ class Payment(db.Model):
 
     @property
     def refundable_amount(self) -> int:
-        if self.status != PaymentStatus.SUCCEEDED.value:
+        if self.status not in (PaymentStatus.SUCCEEDED.value, PaymentStatus.RETURNED.value):
             return 0
         return self.amount - self.refunded_amount
 
