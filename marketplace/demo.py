@@ -291,8 +291,9 @@ def _ago(days: int = 0, hours: int = 0, minutes: int = 0) -> timedelta:
 @dataclass(frozen=True)
 class DemoOrder:
     """A checkout and what happened to it since. Steps are (action, how long ago, shop slug,
-    detail): pay, process, ship (detail: courier and tracking number), deliver, cancel (detail:
-    the seller's reason), expire."""
+    detail): transfer (the buyer chooses bank transfer), pay (the admin confirms the transfer),
+    process, ship (detail: courier and tracking number), deliver, cancel (detail: the seller's
+    reason), expire."""
     key: str  # its Idempotency-Key: a second seed finds the order instead of placing another
     buyer: str | None  # a demo account's email, or None for a guest
     address: str
@@ -333,8 +334,16 @@ DEMO_ORDERS = [
               (("expire", _ago(3, 1)),), guest_email="rina.kusuma@example.com"),
     DemoOrder("demo-order-pending", "buyer@canting.test", "maya",
               (("serasan-batik-nurul", "Kemeja Batik Kopi", "M", 1),
-               ("batik-kaltim-agus", "Syal Batik Burung Enggang", None, 1)), _ago(0, 1)),
+               ("batik-kaltim-agus", "Syal Batik Burung Enggang", None, 1)), _ago(0, 1),
+              (("transfer", _ago(0, 0, 50)),)),
 ]
+# Where the demo shops are paid out (one shop has not said yet, so its page asks for it).
+DEMO_PAYOUT_ACCOUNTS = {
+    "batik-sari": ("014", "0281 7733 19", "Sari Wulandari"),
+    "rahmat-batik-tulis": ("451", "7140 2286 51", "Rahmat Hidayat"),
+    "serasan-batik-nurul": ("009", "1490 0277 66", "Nurul Aini"),
+    "jumputan-banyuasin-budi": ("002", "0338 0100 4471 508", "Budi Santoso"),
+}
 # The unpaid demo order waits for a bank transfer, which the payments issue gives 24 hours, so it
 # is still there to look at after the default 30-minute window.
 PENDING_PAYMENT_WINDOW = timedelta(hours=24)
@@ -411,6 +420,7 @@ def _play(spec: DemoOrder, order, *, admin) -> None:
     """Run SPEC's steps on ORDER through the services, then date every step back."""
     from marketplace.orders import services as orders
     from marketplace.payments import services as payments
+    from marketplace.payments.models import LedgerEntry
 
     now = utcnow()
     placed_at = now - spec.placed
@@ -419,9 +429,13 @@ def _play(spec: DemoOrder, order, *, admin) -> None:
     for action, ago, *rest in spec.steps:
         when = now - ago
         shop_order = by_shop[rest[0]] if rest else None
-        if action == "pay":
-            payments.confirm_bank_transfer(admin, order.id, bank_reference="DEMO")
-            times.append((when, [(order, "paid_at")]))
+        last_entry = db.session.scalar(sa.select(sa.func.max(LedgerEntry.id))) or 0
+        if action == "transfer":
+            payment = payments.start_bank_transfer(order)
+            times.append((when, [(payment, "created_at")]))
+        elif action == "pay":
+            payment = payments.confirm_bank_transfer(admin, order.id, bank_reference="DEMO")
+            times.append((when, [(order, "paid_at"), (payment, "created_at"), (payment, "succeeded_at")]))
         elif action == "process":
             orders.mark_processing(shop_order.shop.owner, shop_order.id)
         elif action == "ship":
@@ -440,6 +454,9 @@ def _play(spec: DemoOrder, order, *, admin) -> None:
             orders.expire_unpaid_orders(variant_ids=[item.variant_id for so in order.shop_orders for item in so.items])
             times.append((when, [(order, "cancelled_at")] + [(so, "cancelled_at") for so in order.shop_orders]))
         times.append((when, [(so, "updated_at") for so in ([shop_order] if shop_order else order.shop_orders)]))
+        # The sellers' ledger moved with this step (a sale, a refund): it happened then too.
+        times.append((when, [(entry, "created_at") for entry in db.session.scalars(
+            sa.select(LedgerEntry).where(LedgerEntry.id > last_entry))]))
     with atomic():
         order.created_at = placed_at
         window = PENDING_PAYMENT_WINDOW if order.status == "pending_payment" else orders.payment_window()
@@ -511,7 +528,22 @@ def seed_demo() -> dict[str, int]:
             created["graduations"] += new
     _seed_products(people, created)
     created["orders"] = _seed_orders(people)
+    created["payout_accounts"] = _seed_payout_accounts()
     return created
+
+
+def _seed_payout_accounts() -> int:
+    """Bank details of the demo shops, through the sellers' own service (kept if changed since)."""
+    from marketplace.payments.models import PayoutAccount
+    from marketplace.payments.payout_accounts import save_payout_account
+
+    added = 0
+    for shop in db.session.scalars(sa.select(Shop).where(Shop.slug.in_(list(DEMO_PAYOUT_ACCOUNTS)))).all():
+        if db.session.scalar(sa.select(PayoutAccount.id).filter_by(shop_id=shop.id)) is None:
+            bank, number, holder = DEMO_PAYOUT_ACCOUNTS[shop.slug]
+            save_payout_account(shop.owner, bank_code=bank, account_number=number, holder_name=holder)
+            added += 1
+    return added
 
 
 @click.command("seed-demo")

@@ -180,3 +180,20 @@ def test_demo_orders_are_in_every_state_across_shops_and_buyers(app, db):
         assert order.created_at <= (order.paid_at or order.created_at) <= order.payment_due_at
         for so in order.shop_orders:
             assert so.created_at <= (so.shipped_at or so.created_at) <= (so.delivered_at or so.updated_at)
+
+
+def test_the_demo_books_balance_and_show_every_kind_of_payment_page(app, db):
+    from marketplace.payments import reconcile
+    from marketplace.payments.models import LedgerEntry, Payment, PayoutAccount
+
+    seed(app)
+    # Every paid demo order went through the admin's transfer check: sales, commission, and the
+    # seller's cancellation refunded, each dated with its order's step.
+    assert reconcile.ledger_differences() == []
+    kinds = set(db.session.scalars(sa.select(LedgerEntry.kind)))
+    assert kinds == {"sale", "commission", "refund", "commission_return"}
+    waiting = db.session.scalars(sa.select(Payment).filter_by(status="pending")).all()
+    assert len(waiting) == 1 and waiting[0].method == "bank_transfer" and waiting[0].order.status == "pending_payment"
+    assert db.session.scalar(sa.select(sa.func.count(PayoutAccount.id))) == 4
+    for entry in db.session.scalars(sa.select(LedgerEntry).where(LedgerEntry.kind == "sale")):
+        assert abs((as_utc(entry.created_at) - as_utc(entry.shop_order.order.paid_at)).total_seconds()) < 1
