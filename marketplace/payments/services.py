@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -30,7 +31,7 @@ from marketplace.orders.models import Order, OrderStatus
 from marketplace.payments import gateway as gateways
 from marketplace.payments import ledger, refunds
 from marketplace.payments.gateway import GatewayError, ProviderPayment
-from marketplace.payments.models import Payment, PaymentEvent, PaymentMethod, PaymentStatus
+from marketplace.payments.models import Payment, PaymentEvent, PaymentMethod, PaymentStatus, RefundStatus
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,26 @@ def latest_payment(order: Order, method: str | None = None) -> Payment | None:
 def succeeded_payment(order: Order) -> Payment | None:
     return db.session.scalar(sa.select(Payment).where(
         Payment.order_id == order.id, Payment.status == PaymentStatus.SUCCEEDED.value))
+
+
+@dataclass(frozen=True)
+class PaymentSummary:
+    payment: Payment | None
+    method_label: str
+    refunds: list
+
+
+METHOD_LABELS = {PaymentMethod.CARD.value: _l("card"), PaymentMethod.BANK_TRANSFER.value: _l("bank transfer")}
+
+
+def order_payment_summary(order: Order) -> PaymentSummary:
+    """How ORDER was paid and what has been given back (not failed refunds), for its page.
+    Registered as a template global, so the orders domain's page shows it without importing
+    payments."""
+    payment = succeeded_payment(order)
+    refunds = [r for r in (payment.refunds if payment else []) if r.status != RefundStatus.FAILED.value]
+    label = str(METHOD_LABELS.get(payment.method, payment.method)) if payment else ""
+    return PaymentSummary(payment=payment, method_label=label, refunds=refunds)
 
 
 # --- card ----------------------------------------------------------------------------------

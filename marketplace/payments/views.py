@@ -21,6 +21,7 @@ from marketplace.payments import services
 from marketplace.payments.models import PaymentMethod, PaymentStatus
 
 bp = Blueprint("payments", __name__)
+bp.add_app_template_global(services.order_payment_summary, "order_payment_summary")
 
 # The payment page alone may load Stripe.js and its frames (the Payment Element); every other
 # page keeps the site's policy, which allows no third-party origin at all.

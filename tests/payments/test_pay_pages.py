@@ -123,3 +123,19 @@ def test_another_buyers_order_has_no_payment_page(app, db):
     assert client.get("/orders/guest/not-the-token/pay").status_code == 404
     assert signed_in(app, owner).get(f"/orders/{order.number}/pay").status_code == 200
     assert app.test_client().get(f"/orders/{order.number}/pay").status_code == 302  # sign in first
+
+
+def test_the_buyers_order_page_says_how_it_was_paid_and_what_came_back(app, db):
+    from marketplace.payments import refunds
+
+    buyer = factories.make_user()
+    order = factories.make_order(buyer, [factories.make_product(price=200_000, stock=3)], quantity=2)
+    client = signed_in(app, buyer)
+    assert "Paid Rp" not in client.get(f"/orders/{order.number}").get_data(as_text=True)
+    payment = factories.pay_order(order)
+    admin = db.session.get(type(buyer), payment.confirmed_by_id)
+    item = order.shop_orders[0].items[0]
+    refunds.refund_order(admin, order.id, scope="items", items={item.id: 1}, reason="Satu kain luntur")
+    page = client.get(f"/orders/{order.number}").get_data(as_text=True)
+    assert f"Paid Rp {order.total:,} by bank transfer" in page
+    assert "Refunded Rp 200,000" in page and "Satu kain luntur" in page
