@@ -159,6 +159,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.payments.seller_views import bp as payments_seller_bp
     from marketplace.payments import refund_api, refunds
     from marketplace.payments import refund_jobs  # noqa: F401  (registers the periodic jobs)
+    from marketplace.payments.refund_schemas import document_scope_rules
     from marketplace.payments.refund_views import bp as payments_refunds_bp
     from marketplace.payments.views import bp as payments_bp
     from marketplace.payments.webhooks import bp as webhooks_bp
@@ -188,6 +189,7 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
         register_json_blueprint(app, blueprint)
+    document_scope_rules(api.spec)
     register_json_blueprint(app, app.blueprints["api-docs"])  # flask-smorest's openapi.json
 
 

@@ -36,6 +36,14 @@ class OrderRefunds(MethodView):
         reports); a bank-transfer refund is made by hand and recorded as succeeded."""
         refund = refunds.refund_order(
             api_user(), order_id, scope=data["scope"], shop_order_id=data["shop_order_id"],
-            items={item["order_item_id"]: item["quantity"] for item in data["items"]},
+            items=_quantities(data["items"]),
             include_shipping=data["include_shipping"], restock=data["restock"], reason=data["reason"])
         return refund, 201, {"Location": url_for("payments-refunds-api.OrderRefunds", order_id=order_id)}
+
+
+def _quantities(items: list[dict]) -> dict[int, int]:
+    """{order item id: quantity}; an item named twice counts with both quantities."""
+    wanted: dict[int, int] = {}
+    for item in items:
+        wanted[item["order_item_id"]] = wanted.get(item["order_item_id"], 0) + item["quantity"]
+    return wanted

@@ -23,7 +23,9 @@ class RefundIn(ma.Schema):
     include_shipping = ma.fields.Boolean(load_default=False, metadata={
         "description": "Scope items: also refund the shipping of the parcels the items are in."})
     restock = ma.fields.Boolean(load_default=False, metadata={"description": "Put the refunded items back in stock."})
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=MAX_REASON), metadata={
+    reason = ma.fields.String(required=True, validate=[
+        ma.validate.Length(min=1, max=MAX_REASON), ma.validate.Regexp(r"\S", error="Say why the money is given back.")],
+        metadata={
         "description": "Mailed to the buyer and the sellers."})
 
     @ma.validates_schema
@@ -31,11 +33,24 @@ class RefundIn(ma.Schema):
         if data.get("scope") == RefundScope.SHOP_ORDER.value and not data.get("shop_order_id"):
             raise ma.ValidationError("Required for scope shop_order.", "shop_order_id")
         if data.get("scope") == RefundScope.ITEMS.value:
-            ids = [item["order_item_id"] for item in data.get("items") or []]
-            if not ids:
+            if not data.get("items"):
                 raise ma.ValidationError("Required for scope items.", "items")
-            if len(set(ids)) != len(ids):
-                raise ma.ValidationError("Name each order_item_id once.", "items")
+
+
+# What _scope_needs checks, stated in the OpenAPI document too, so that a client (or schemathesis)
+# reading the schema knows which fields each scope requires.
+SCOPE_RULES = [
+    {"properties": {"scope": {"enum": [RefundScope.ORDER.value]}}},
+    {"properties": {"scope": {"enum": [RefundScope.SHOP_ORDER.value]},
+                    "shop_order_id": {"type": "integer", "minimum": 1}}, "required": ["shop_order_id"]},
+    {"properties": {"scope": {"enum": [RefundScope.ITEMS.value]}, "items": {"type": "array", "minItems": 1}},
+     "required": ["items"]},
+]
+
+
+def document_scope_rules(spec) -> None:
+    """Add SCOPE_RULES to RefundIn's component of the API's OpenAPI SPEC (after registration)."""
+    spec.components.schemas["RefundIn"]["oneOf"] = SCOPE_RULES
 
 
 class RefundLineOut(ma.Schema):

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from marketplace.accounts.models import Role
 from marketplace.accounts.policy import roles_required
-from marketplace.core.errors import InvalidTransition, ValidationFailed
+from marketplace.core.errors import Conflict, NotFound, ValidationFailed
 from marketplace.core.forms import CantingForm, apply_form_errors, select_choices
 from marketplace.core.i18n import format_rupiah
 from marketplace.orders import services as orders
@@ -88,7 +88,7 @@ def admin_refund(order_id: int):
                 current_user, order.id, scope=form.scope.data, shop_order_id=form.shop_order_id.data,
                 items=items, include_shipping=form.include_shipping.data, restock=form.restock.data,
                 reason=form.reason.data)
-        except (ValidationFailed, InvalidTransition, RefundUnavailable) as error:
+        except (ValidationFailed, NotFound, Conflict, RefundUnavailable) as error:
             apply_form_errors(form, error)
         else:
             if refund.payment.method == "bank_transfer":

@@ -32,7 +32,7 @@ from flask_babel import gettext as _
 
 from marketplace.accounts.models import Role, User
 from marketplace.catalog import stock
-from marketplace.core.errors import CantingError, InvalidTransition, NotFound, ValidationFailed
+from marketplace.core.errors import CantingError, Conflict, InvalidTransition, NotFound, ValidationFailed
 from marketplace.core.i18n import format_rupiah
 from marketplace.core.mail import queue_mail
 from marketplace.core.times import utcnow
@@ -57,6 +57,12 @@ class RefundScope(str, enum.Enum):
     ORDER = "order"            # everything not yet refunded, the bank transfer's unique code too
     SHOP_ORDER = "shop_order"  # one parcel's remaining items and its shipping
     ITEMS = "items"            # chosen quantities of items, optionally their parcels' shipping
+
+
+class MoreThanLeftToRefund(Conflict):
+    """The request is well formed, but what it asks for has been refunded already (an item's
+    quantity, a parcel's shipping, the payment's amount): 409, naming the field."""
+    code = "more_than_left_to_refund"
 
 
 class RefundUnavailable(CantingError):
@@ -140,14 +146,15 @@ def _whole_parcel(left: Refundable, shop_order: ShopOrder) -> list[PlannedLine]:
 def _plan(left: Refundable, scope: RefundScope, shop_order_id: int | None, items: dict[int, int] | None,
           include_shipping: bool) -> tuple[list[PlannedLine], int]:
     """The lines a refund of SCOPE gives back, and the platform's part (the unique code).
-    Raises ValidationFailed naming the field at fault."""
+    Raises ValidationFailed, NotFound (a parcel or item not of this order) or
+    MoreThanLeftToRefund, naming the field at fault."""
     order = left.order
     if scope is RefundScope.ORDER:
         return [line for so in order.shop_orders for line in _whole_parcel(left, so)], left.platform
     if scope is RefundScope.SHOP_ORDER:
         shop_order = next((so for so in order.shop_orders if so.id == shop_order_id), None)
         if shop_order is None:
-            raise ValidationFailed(_("Choose one of this order's parcels."), field="shop_order_id")
+            raise NotFound(_("Choose one of this order's parcels."), field="shop_order_id")
         return _whole_parcel(left, shop_order), 0
     if not items or not any(items.values()):
         raise ValidationFailed(_("Enter how many of at least one item to refund."), field="items")
@@ -155,13 +162,13 @@ def _plan(left: Refundable, scope: RefundScope, shop_order_id: int | None, items
     for order_item_id, quantity in sorted(items.items()):
         item = left.item(order_item_id)
         if item is None:
-            raise ValidationFailed(_("Item %(id)s is not part of this order.", id=order_item_id), field="items")
+            raise NotFound(_("Item %(id)s is not part of this order.", id=order_item_id), field="items")
         if not isinstance(quantity, int) or quantity < 0:
             raise ValidationFailed(_("Enter a whole number of items."), field="items")
         if quantity == 0:
             continue
         if quantity > left.items[item.id]:
-            raise ValidationFailed(_("Only %(left)d of “%(title)s” can still be refunded (%(bought)d bought).",
+            raise MoreThanLeftToRefund(_("Only %(left)d of “%(title)s” can still be refunded (%(bought)d bought).",
                                      left=left.items[item.id], title=item.title, bought=item.quantity),
                                    field="items")
         lines.append(PlannedLine(item.shop_order, item, quantity, item.unit_price * quantity))
@@ -170,7 +177,7 @@ def _plan(left: Refundable, scope: RefundScope, shop_order_id: int | None, items
             if not shop_order.shipping_fee:
                 continue
             if shop_order.id not in left.shipping:
-                raise ValidationFailed(_("The shipping of %(shop)s's parcel has already been refunded.",
+                raise MoreThanLeftToRefund(_("The shipping of %(shop)s's parcel has already been refunded.",
                                          shop=shop_order.shop.name), field="include_shipping")
             lines.append(PlannedLine(shop_order, None, 0, shop_order.shipping_fee))
     return lines, 0
@@ -187,8 +194,9 @@ def refund_order(admin: User, order_id: int, *, scope: str, shop_order_id: int |
     ledger; the buyer and each seller are mailed. One transaction.
 
     Raises NotFound (not an admin, no such order), InvalidTransition (the order has no
-    succeeded payment), ValidationFailed (reason, scope, shop_order_id, items,
-    include_shipping, amount), RefundUnavailable (Stripe did not take it).
+    succeeded payment), ValidationFailed (reason, scope, items), NotFound (shop_order_id or an
+    item not of this order), MoreThanLeftToRefund (an item, a shipping or the payment's amount
+    already refunded), RefundUnavailable (Stripe did not take it).
     """
     if not admin.has_role(Role.ADMIN.value):
         raise NotFound(_("Order not found."))
@@ -237,9 +245,9 @@ def _refund_and_commit(order: Order, scope: RefundScope, *, by: User | None, rea
         lines, platform = _plan(left, scope, shop_order_id, items, include_shipping)
         amount = sum(line.amount for line in lines) + platform
         if amount <= 0:
-            raise ValidationFailed(_("Nothing is left to refund in this choice."), field="scope")
+            raise MoreThanLeftToRefund(_("Nothing is left to refund in this choice."), field="scope")
         if amount > payment.refundable_amount:
-            raise ValidationFailed(_("This would give back %(amount)s, more than the %(left)s left of the payment.",
+            raise MoreThanLeftToRefund(_("This would give back %(amount)s, more than the %(left)s left of the payment.",
                                      amount=format_rupiah(amount), left=format_rupiah(payment.refundable_amount)),
                                    field="amount")
         refund = Refund(payment_id=payment.id, order_id=order.id, amount=amount, status=RefundStatus.PENDING.value,

@@ -92,12 +92,14 @@ def test_the_api_refuses_bad_input_with_field_errors(db, client):
     assert no_items.status_code == 422 and "items" in no_items.json["errors"]
     too_many = client.post(url, headers=admin, json={
         "scope": "items", "items": [{"order_item_id": item.id, "quantity": 3}], "reason": "x"})
-    assert too_many.status_code == 422 and "items" in too_many.json["errors"]
+    # Well formed, but more than is left: a conflict with what was bought and refunded, not bad input.
+    assert too_many.status_code == 409 and too_many.json["reason"] == "more_than_left_to_refund"
+    assert "items" in too_many.json["errors"]
     no_reason = client.post(url, headers=admin, json={"scope": "order"})
     assert no_reason.status_code == 422 and "reason" in no_reason.json["errors"]
     wrong_parcel = client.post(url, headers=admin, json={"scope": "shop_order", "shop_order_id": 999_999,
                                                          "reason": "x"})
-    assert wrong_parcel.status_code == 422 and "shop_order_id" in wrong_parcel.json["errors"]
+    assert wrong_parcel.status_code == 404 and "shop_order_id" in wrong_parcel.json["errors"]
     assert refund_count(db) == 0
 
 

@@ -15,6 +15,7 @@ from marketplace.payments import gateway, refunds, services
 from marketplace.payments.gateway import TEST_CARD_SUCCEEDS
 from marketplace.payments.ledger import commission_on
 from marketplace.payments.models import LedgerEntry, Payment, Refund, RefundLine
+from marketplace.payments.refunds import MoreThanLeftToRefund
 from tests import factories
 
 
@@ -77,7 +78,7 @@ def test_a_partial_then_a_full_card_refund_reach_stripe_and_leave_the_shop_nothi
     assert sum(e.amount for e in entries(db, shop_order.id) if e.kind in ("commission", "commission_return")) == 0
 
     before = counts(db)
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(MoreThanLeftToRefund) as refused:
         refunds.refund_order(admin, order.id, scope="order", reason="Again")
     assert refused.value.field == "scope"
     assert counts(db) == before
@@ -88,11 +89,11 @@ def test_more_of_an_item_than_was_bought_is_refused_and_nothing_is_written(db, s
     order, payment = card_order(db)
     item = order.shop_orders[0].items[0]
     before = counts(db)
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(MoreThanLeftToRefund) as refused:
         refunds.refund_order(admin, order.id, scope="items", items={item.id: 3}, reason="Too many")
     assert refused.value.field == "items" and "2" in refused.value.message
     refunds.refund_order(admin, order.id, scope="items", items={item.id: 2}, reason="Both")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(MoreThanLeftToRefund):
         refunds.refund_order(admin, order.id, scope="items", items={item.id: 1}, reason="A third")
     assert counts(db)[0] == before[0] + 1
     assert len(stripe_refunds(stripe_client, payment)) == 1
@@ -108,7 +109,7 @@ def test_a_parcels_shipping_is_refunded_once(db, admin):
     assert sorted((line.order_item_id is None, line.amount) for line in first.lines) == [
         (False, 80_000), (True, order.shop_orders[0].shipping_fee)]
     before = counts(db)
-    with pytest.raises(ValidationFailed) as refused:
+    with pytest.raises(MoreThanLeftToRefund) as refused:
         refunds.refund_order(admin, order.id, scope="items", items={item.id: 1}, include_shipping=True,
                              reason="Shipping again")
     assert refused.value.field == "include_shipping"
@@ -196,10 +197,10 @@ def test_refund_rules_reason_scope_payment_and_admin(db, admin):
     with pytest.raises(ValidationFailed) as bad_scope:
         refunds.refund_order(admin, order.id, scope="everything", reason="x")
     assert bad_scope.value.field == "scope"
-    with pytest.raises(ValidationFailed) as other_parcel:
+    with pytest.raises(NotFound) as other_parcel:
         refunds.refund_order(admin, order.id, scope="shop_order", shop_order_id=unpaid.shop_orders[0].id, reason="x")
     assert other_parcel.value.field == "shop_order_id"
-    with pytest.raises(ValidationFailed) as other_item:
+    with pytest.raises(NotFound) as other_item:
         refunds.refund_order(admin, order.id, scope="items", items={unpaid.shop_orders[0].items[0].id: 1},
                              reason="x")
     assert other_item.value.field == "items"
