@@ -158,7 +158,6 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.payments import ledger_api
     from marketplace.payments.seller_views import bp as payments_seller_bp
     from marketplace.payments import refund_api, refunds
-    from marketplace.payments import refund_jobs  # noqa: F401  (registers the periodic jobs)
     from marketplace.payments.refund_schemas import document_scope_rules
     from marketplace.payments.refund_views import bp as payments_refunds_bp
     from marketplace.payments.views import bp as payments_bp
