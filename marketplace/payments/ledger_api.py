@@ -108,7 +108,7 @@ class PayoutBatches(MethodView):
     @blp.response(201, PayoutBatchOut)
     def post(self):
         """Admin: a batch paying each shop its available balance (at least PAYOUT_MINIMUM, with bank details,
-        not in another open batch). 422 when no shop is eligible."""
+        not in another open batch). 409 when no shop is eligible, or another batch took them first."""
         batch = payouts.create_payout_batch(api_user())
         return batch_out(batch), 201, {"Location": url_for("ledger-api.PayoutBatchById", batch_id=batch.id)}
 

@@ -119,14 +119,26 @@ def save_payout_account(seller: User, *, bank_code: str, account_number: str, ho
     if unchanged:
         return account
     if has_open_payout(shop.id):
-        raise Conflict(_("A payout to your current account is being transferred by the bank. You can change "
-                         "your bank details once it is marked paid."))
+        raise Conflict(_open_payout_message())
     if account is None:
         account = PayoutAccount(shop_id=shop.id)
         db.session.add(account)
     account.bank_code, account.account_number, account.holder_name = bank_code, account_number, holder_name
     try:
+        db.session.flush()
+        # Asked again after our write: a batch created since the first look has copied the old
+        # details (on SQLite it committed before our write lock; on PostgreSQL our UPDATE waited
+        # for its row lock), so this change must not stand. A batch after us copies the new ones.
+        if has_open_payout(shop.id):
+            db.session.rollback()
+            raise Conflict(_open_payout_message())
         commit()
     except IntegrityError as error:  # the same seller saved twice at once: the first one stands
+        db.session.rollback()
         raise Conflict(_("Your bank details were just changed elsewhere; reload the page and check them.")) from error
     return account
+
+
+def _open_payout_message() -> str:
+    return _("A payout to your current account is being transferred by the bank. You can change "
+             "your bank details once it is marked paid.")

@@ -88,25 +88,49 @@ def create_payout_batch(admin: User) -> PayoutBatch:
     """A new batch paying every eligible shop its available balance (see plan_payouts), exported:
     waiting for the admin to send its CSV to the bank.
 
-    Raises NotFound (not an admin), ValidationFailed (no shop is eligible), Conflict (another
-    batch took one of the shops at the same moment).
+    Raises NotFound (not an admin), Conflict (no shop is eligible, or another batch took one of
+    the shops at the same moment).
     """
-    plan = plan_payouts(admin)
-    if not plan.payouts:
-        raise Conflict(_("No shop can be paid out now: none has an available balance of at least "
-                                 "%(minimum)s with bank details, outside a batch still open.",
-                                 minimum=format_rupiah(plan.minimum)))
+    _require_admin(admin)
     batch = PayoutBatch(status=PayoutBatchStatus.EXPORTED.value, created_by_id=admin.id)
-    db.session.add(batch)
-    for planned in plan.payouts:
-        account = planned.account
-        batch.payouts.append(Payout(shop_id=planned.shop.id, amount=planned.amount, bank_code=account.bank_code,
-                                    account_number=account.account_number, holder_name=account.holder_name))
+    try:
+        # The batch is written before anything is read: on SQLite that takes the write lock, so
+        # no seller's change of bank details (nor another batch) can commit between our reading
+        # the details and our commit. On PostgreSQL the accounts are locked below instead.
+        db.session.add(batch)
+        db.session.flush()
+        plan = plan_payouts(admin)
+        if not plan.payouts:
+            raise Conflict(_("No shop can be paid out now: none has an available balance of at least "
+                             "%(minimum)s with bank details, outside a batch still open.",
+                             minimum=format_rupiah(plan.minimum)))
+        _lock_accounts([planned.account for planned in plan.payouts])
+        for planned in plan.payouts:
+            account = planned.account
+            batch.payouts.append(Payout(shop_id=planned.shop.id, amount=planned.amount, bank_code=account.bank_code,
+                                        account_number=account.account_number, holder_name=account.holder_name))
+        db.session.flush()
+    except IntegrityError as error:  # uq_payouts_one_open_per_shop: a concurrent batch was first
+        db.session.rollback()
+        raise Conflict(_("Another payout batch was just created; open it from the list.")) from error
+    except Exception:
+        db.session.rollback()
+        raise
     try:
         commit()
-    except IntegrityError as error:  # uq_payouts_one_open_per_shop: a concurrent batch was first
+    except IntegrityError as error:
         raise Conflict(_("Another payout batch was just created; open it from the list.")) from error
     return batch
+
+
+def _lock_accounts(accounts: list[PayoutAccount]) -> None:
+    """Lock ACCOUNTS' rows (PostgreSQL; SQLite's write lock is held already) and read them again,
+    so the batch copies the details a seller's concurrent change committed, and that change,
+    if it comes after, waits for the batch and then finds the payout open (save_payout_account).
+    In id order, so two batches never wait on each other crosswise."""
+    db.session.execute(sa.select(PayoutAccount).where(PayoutAccount.id.in_([a.id for a in accounts]))
+                       .order_by(PayoutAccount.id).with_for_update()
+                       .execution_options(populate_existing=True)).scalars().all()
 
 
 def batches_query() -> sa.Select:

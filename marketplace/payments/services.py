@@ -274,6 +274,14 @@ def start_bank_transfer(order: Order) -> Payment:
         return current
     expires_at = utcnow() + bank_transfer_window()
     for _attempt in range(20):
+        # A double click sends two requests that both read "no open transfer" above; nothing
+        # unique stops both from opening one (their codes differ). So the order's row is
+        # written first, and the open transfer looked for again behind it.
+        _queue_on_order(order)
+        current = latest_payment(order, PaymentMethod.BANK_TRANSFER.value)
+        if current is not None and current.status == PaymentStatus.PENDING.value:
+            db.session.rollback()
+            return current
         code = secrets.randbelow(999) + 1
         payment = Payment(order_id=order.id, method=PaymentMethod.BANK_TRANSFER.value,
                           status=PaymentStatus.PENDING.value, amount=order.total + code, unique_code=code,
@@ -288,6 +296,22 @@ def start_bank_transfer(order: Order) -> Payment:
             db.session.rollback()  # another open transfer has this amount: draw another code
     raise ValidationFailed(_("Too many bank transfers are open right now; please try again in a minute."),
                            field="payment_method")
+
+
+def _queue_on_order(order: Order) -> None:
+    """Write ORDER's row (nothing but its updated_at) as the transaction's first write, so that two
+    requests opening a payment for one order queue up: a row lock on PostgreSQL, the write
+    lock on SQLite. What the second reads after this includes what the first committed.
+
+    Raises InvalidTransition (the order stopped awaiting payment meanwhile; rolled back).
+    """
+    touched = db.session.execute(
+        sa.update(Order).where(Order.id == order.id, Order.status == OrderStatus.PENDING_PAYMENT.value)
+        .values(payment_due_at=Order.payment_due_at).execution_options(synchronize_session=False)).rowcount
+    if touched != 1:
+        db.session.rollback()
+        raise InvalidTransition(_("This order is no longer awaiting payment."))
+    db.session.refresh(order)
 
 
 def open_bank_transfers() -> list[Payment]:
