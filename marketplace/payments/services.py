@@ -299,7 +299,7 @@ def start_bank_transfer(order: Order) -> Payment:
 
 
 def _queue_on_order(order: Order) -> None:
-    """Write ORDER's row (nothing but its updated_at) as the transaction's first write, so that two
+    """Write ORDER's row (its payment_due_at, unchanged) as the transaction's first write, so that two
     requests opening a payment for one order queue up: a row lock on PostgreSQL, the write
     lock on SQLite. What the second reads after this includes what the first committed.
 
