@@ -11,6 +11,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from marketplace.catalog.models import Variant
+from marketplace.core.errors import NotFound, ValidationFailed
+from marketplace.core.i18n import format_rupiah
 from marketplace.core.models import OutboxMail
 from marketplace.core.times import utcnow
 from marketplace.extensions import db
@@ -171,3 +173,67 @@ def test_the_sweep_refunds_the_only_paid_order_of_the_day(db, stripe_app, monkey
     monkeypatch.setitem(stripe_app.config, "STRIPE_API_BASE", reachable)
     assert refunds.refund_cancelled_parcels() == 1
     assert [(r.order_id, r.amount) for r in db.session.scalars(sa.select(Refund))] == [(order.id, order.total)]
+
+
+# --- refusals ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    ({"reason": "   "}, "reason", "Say why the money is given back; the buyer and the seller read it."),
+    ({"reason": None}, "reason", "Say why the money is given back; the buyer and the seller read it."),
+    ({"reason": "x" * 501}, "reason", "Keep the reason under 500 characters."),
+    ({"scope": "semua"}, "scope", "Choose what to refund."),
+])
+def test_a_refused_refund_says_why_in_the_admins_language(db, admin, change, field, message):
+    order = factories.make_order(None, [factories.make_product(price=50_000)], paid=True)
+    with pytest.raises(ValidationFailed) as refused:
+        refunds.refund_order(admin, order.id, **{"scope": "order", "reason": "Rusak", **change})
+    expected = _("Keep the reason under %(max)d characters.", max=500) if "500" in message else _(message)
+    assert (refused.value.field, refused.value.message) == (field, expected)
+    assert expected != message  # Indonesian, not the English source
+    assert db.session.scalar(sa.select(sa.func.count(Refund.id))) == 0
+
+
+def test_a_reason_of_exactly_500_characters_is_kept_whole(db, admin):
+    order = factories.make_order(None, [factories.make_product(price=50_000)], paid=True)
+    refund = refunds.refund_order(admin, order.id, scope="order", reason="r" * 500)
+    assert refund.reason == "r" * 500
+
+
+def test_an_order_that_does_not_exist_is_not_found_in_words(db, admin):
+    with pytest.raises(NotFound) as missing:
+        refunds.refund_order(admin, 987_654, scope="order", reason="Rusak")
+    assert missing.value.message == _("Order not found.") != "Order not found."
+
+
+def test_stripe_refusing_a_refund_tells_the_admin_nothing_was_refunded(db, stripe_app, admin, monkeypatch):
+    order = card_paid([factories.make_product(price=50_000)])
+    monkeypatch.setitem(stripe_app.config, "STRIPE_API_BASE", "http://127.0.0.1:9")
+    with pytest.raises(refunds.RefundUnavailable) as refused:
+        refunds.refund_order(admin, order.id, scope="order", reason="Rusak")
+    assert refused.value.message == _("The card processor did not take the refund; nothing was refunded. "
+                                      "Please try again.")
+    assert "Please" not in refused.value.message
+
+
+# --- what the sellers read -----------------------------------------------------------------
+
+def test_only_the_sellers_whose_parcel_is_refunded_are_mailed_with_their_part(db, admin, outbox):
+    first_seller = factories.make_artisan(email="pertama@example.test")
+    second_seller = factories.make_artisan(email="kedua@example.test")
+    first = factories.make_product(factories.make_shop(first_seller, name="Batik A"), title="Kain Parang", price=80_000)
+    second = factories.make_product(factories.make_shop(second_seller, name="Batik B"), title="Kain Kawung",
+                                    price=120_000)
+    order = factories.make_order(None, [first, second], paid=True)
+    parcel = next(so for so in order.shop_orders if so.shop.owner_id == second_seller.id)
+    outbox.clear()
+    refund = refunds.refund_order(admin, order.id, scope="shop_order", shop_order_id=parcel.id, reason="Hilang")
+    to = {mail.to[0]: mail for mail in outbox}
+    assert set(to) == {order.email, "kedua@example.test"}
+    mail = to["kedua@example.test"]
+    assert refund.amount == parcel.total
+    with force_locale(second_seller.locale):
+        amount = format_rupiah(parcel.total)
+        item_amount = format_rupiah(120_000)
+    assert order.number in mail.subject and amount in mail.subject and amount in mail.body
+    assert order.number in mail.body and "Kain Kawung" in mail.body and item_amount in mail.body
+    assert f"/dashboard/orders/{parcel.id}" in mail.body
