@@ -237,3 +237,65 @@ def test_only_the_sellers_whose_parcel_is_refunded_are_mailed_with_their_part(db
     assert order.number in mail.subject and amount in mail.subject and amount in mail.body
     assert order.number in mail.body and "Kain Kawung" in mail.body and item_amount in mail.body
     assert f"/dashboard/orders/{parcel.id}" in mail.body
+
+
+@pytest.mark.parametrize(("items", "message"), [
+    ("zero", "Enter how many of at least one item to refund."),
+    ("missing", "Item %(id)s is not part of this order."),
+    ("negative", "Enter a whole number of items."),
+    ("text", "Enter a whole number of items."),
+])
+def test_a_refused_choice_of_items_says_why(db, admin, items, message):
+    order = factories.make_order(None, [factories.make_product(price=50_000, stock=3)], quantity=2, paid=True)
+    item_id = order.shop_orders[0].items[0].id
+    chosen = {"zero": {item_id: 0}, "missing": {item_id + 1000: 1}, "negative": {item_id: -1},
+              "text": {item_id: "2"}}[items]
+    with pytest.raises(ValidationFailed) as refused:
+        refunds.refund_order(admin, order.id, scope="items", items=chosen, reason="Rusak")
+    expected = _(message, id=item_id + 1000) if "%(id)s" in message else _(message)
+    assert (refused.value.field, refused.value.message) == ("items", expected)
+    assert db.session.scalar(sa.select(sa.func.count(Refund.id))) == 0
+
+
+def test_another_orders_parcel_is_refused_in_words(db, admin):
+    order = factories.make_order(None, [factories.make_product(price=50_000)], paid=True)
+    other = factories.make_order(None, [factories.make_product(price=50_000)], paid=True)
+    with pytest.raises(ValidationFailed) as refused:
+        refunds.refund_order(admin, order.id, scope="shop_order", shop_order_id=other.shop_orders[0].id,
+                             reason="Rusak")
+    assert (refused.value.field, refused.value.message) == ("shop_order_id", _("Choose one of this order's parcels."))
+
+
+def test_an_item_chosen_with_none_of_it_is_left_out_of_the_refund(db, admin):
+    shop = factories.make_shop()
+    first, second = (factories.make_product(shop, price=price, stock=2) for price in (40_000, 60_000))
+    order = factories.make_order(None, [first, second], paid=True)
+    a, b = order.shop_orders[0].items
+    refund = refunds.refund_order(admin, order.id, scope="items", items={a.id: 1, b.id: 0}, reason="Satu saja")
+    assert refund.amount == a.unit_price
+    assert [(line.order_item_id, line.quantity) for line in refund.lines] == [(a.id, 1)]
+
+
+def test_a_bank_transfers_unique_code_is_given_back_once_with_the_rest_of_the_order(db, admin):
+    order = factories.make_order(None, [factories.make_product(price=50_000, stock=3)], quantity=2)
+    transfer = services.start_bank_transfer(order)
+    payment = factories.pay_order(order)
+    item = order.shop_orders[0].items[0]
+    first = refunds.refund_order(admin, order.id, scope="items", items={item.id: 1}, reason="Satu rusak")
+    assert first.amount == 50_000
+    rest = refunds.refund_order(admin, order.id, scope="order", reason="Semua dikembalikan")
+    assert rest.amount == 50_000 + order.shop_orders[0].shipping_fee + transfer.unique_code
+    assert first.amount + rest.amount == payment.amount
+    with pytest.raises(ValidationFailed) as refused:
+        refunds.refund_order(admin, order.id, scope="order", reason="Lagi")
+    assert (refused.value.field, refused.value.message) == ("scope", _("Nothing is left to refund in this choice."))
+
+
+def test_an_order_paid_by_card_after_a_declined_attempt_can_be_refunded(db, stripe_app, admin):
+    order = factories.make_order(None, [factories.make_product(price=85_000)])
+    declined = services.pay_with_test_card(order, gateway.TEST_CARD_DECLINED)
+    assert declined.status == "failed"
+    paid = services.pay_with_test_card(db.session.get(Order, order.id), TEST_CARD_SUCCEEDS)
+    assert paid.status == "succeeded" and paid.id != declined.id
+    refund = refunds.refund_order(admin, order.id, scope="order", reason="Tidak jadi")
+    assert (refund.payment_id, refund.amount, refund.status) == (paid.id, order.total, "succeeded")
