@@ -18,6 +18,7 @@ from marketplace.core.times import utcnow
 from marketplace.extensions import db
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, ShopOrder
+from marketplace.orders.shipping import OPTIONAL_ZONES, Zone, set_shipping_rates
 from marketplace.payments import gateway, refunds, services
 from marketplace.payments.gateway import TEST_CARD_SUCCEEDS
 from marketplace.payments.models import LedgerEntry, Payment, Refund
@@ -271,9 +272,50 @@ def test_an_item_chosen_with_none_of_it_is_left_out_of_the_refund(db, admin):
     first, second = (factories.make_product(shop, price=price, stock=2) for price in (40_000, 60_000))
     order = factories.make_order(None, [first, second], paid=True)
     a, b = order.shop_orders[0].items
-    refund = refunds.refund_order(admin, order.id, scope="items", items={a.id: 1, b.id: 0}, reason="Satu saja")
-    assert refund.amount == a.unit_price
-    assert [(line.order_item_id, line.quantity) for line in refund.lines] == [(a.id, 1)]
+    refund = refunds.refund_order(admin, order.id, scope="items", items={a.id: 0, b.id: 1}, reason="Satu saja")
+    assert refund.amount == b.unit_price
+    assert [(line.order_item_id, line.quantity) for line in refund.lines] == [(b.id, 1)]
+
+
+def test_more_of_an_item_than_is_left_is_refused_naming_the_item_and_the_counts(db, admin):
+    order = factories.make_order(None, [factories.make_product(title="Kain Sogan", price=50_000, stock=3)],
+                                 quantity=2, paid=True)
+    item = order.shop_orders[0].items[0]
+    refunds.refund_order(admin, order.id, scope="items", items={item.id: 1}, reason="Satu")
+    with pytest.raises(ValidationFailed) as refused:
+        refunds.refund_order(admin, order.id, scope="items", items={item.id: 2}, reason="Dua lagi")
+    assert (refused.value.field, refused.value.message) == ("items", _(
+        "Only %(left)d of “%(title)s” can still be refunded (%(bought)d bought).", left=1, title="Kain Sogan",
+        bought=2))
+
+
+def test_items_of_two_parcels_with_shipping_give_back_each_parcels_fee_once(db, admin):
+    free = factories.make_shop(name="A Gratis Ongkir")
+    set_shipping_rates(free.owner, {zone.value: {"base_fee": 0, "per_kg_fee": 0}
+                                    for zone in Zone if zone not in OPTIONAL_ZONES})
+    paid_shipping = factories.make_shop(name="B Berbayar")
+    order = factories.make_order(None, [factories.make_product(free, price=40_000),
+                                        factories.make_product(paid_shipping, price=60_000)], paid=True)
+    first, second = order.shop_orders
+    assert (first.shop_id, first.shipping_fee) == (free.id, 0) and second.shipping_fee > 0
+    items = {so.items[0].id: 1 for so in order.shop_orders}
+    refund = refunds.refund_order(admin, order.id, scope="items", items=items, include_shipping=True,
+                                  reason="Keduanya rusak")
+    assert refund.amount == 40_000 + 60_000 + second.shipping_fee == order.total
+    assert sorted((line.shop_order_id, line.order_item_id is None, line.amount) for line in refund.lines) == [
+        (first.id, False, 40_000), (second.id, False, 60_000), (second.id, True, second.shipping_fee)]
+
+
+def test_shipping_refunded_already_is_refused_naming_the_shop(db, admin):
+    shop = factories.make_shop(name="Batik Lasem")
+    order = factories.make_order(None, [factories.make_product(shop, price=50_000, stock=3)], quantity=2, paid=True)
+    item = order.shop_orders[0].items[0]
+    refunds.refund_order(admin, order.id, scope="items", items={item.id: 1}, include_shipping=True, reason="Satu")
+    with pytest.raises(ValidationFailed) as refused:
+        refunds.refund_order(admin, order.id, scope="items", items={item.id: 1}, include_shipping=True,
+                             reason="Dua")
+    assert (refused.value.field, refused.value.message) == ("include_shipping", _(
+        "The shipping of %(shop)s's parcel has already been refunded.", shop="Batik Lasem"))
 
 
 def test_a_bank_transfers_unique_code_is_given_back_once_with_the_rest_of_the_order(db, admin):
