@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from marketplace.catalog.models import Variant
-from marketplace.core.errors import NotFound, ValidationFailed
+from marketplace.core.errors import InvalidTransition, NotFound, ValidationFailed
 from marketplace.core.i18n import format_rupiah
 from marketplace.core.models import OutboxMail
 from marketplace.core.times import utcnow
@@ -341,3 +341,11 @@ def test_an_order_paid_by_card_after_a_declined_attempt_can_be_refunded(db, stri
     assert paid.status == "succeeded" and paid.id != declined.id
     refund = refunds.refund_order(admin, order.id, scope="order", reason="Tidak jadi")
     assert (refund.payment_id, refund.amount, refund.status) == (paid.id, order.total, "succeeded")
+
+
+def test_an_unpaid_order_cannot_be_refunded_and_the_admin_is_told_why(db, admin):
+    order = factories.make_order(None, [factories.make_product(price=50_000)])
+    with pytest.raises(InvalidTransition) as refused:
+        refunds.refund_order(admin, order.id, scope="order", reason="Rusak")
+    assert refused.value.message == _("This order has no received payment to refund.") != (
+        "This order has no received payment to refund.")
