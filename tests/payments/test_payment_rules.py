@@ -99,3 +99,30 @@ def test_the_clean_up_closes_only_payments_of_cancelled_orders(db):
     assert (db.session.get(Payment, live_transfer.id).status, db.session.get(Payment, gone_transfer.id).status) == (
         "pending", "cancelled")
     assert [p.id for p in services.open_bank_transfers()] == [live_transfer.id]
+
+
+def test_a_payment_intent_cancelled_at_stripe_closes_the_payment(db, stripe_app, stripe_client):
+    order = factories.make_order(None, [factories.make_product(price=66_000)])
+    payment = services.start_card_payment(order)
+    stripe_client.v1.payment_intents.cancel(payment.provider_ref)
+    checked = services.check_card_payment(db.session.get(Order, order.id))
+    assert (checked.id, checked.status, checked.succeeded_at) == (payment.id, "cancelled", None)
+    assert db.session.get(Order, order.id).status == "pending_payment"
+
+
+def test_a_card_payment_records_when_it_succeeded(db, stripe_app):
+    from marketplace.payments.gateway import TEST_CARD_SUCCEEDS
+
+    order = factories.make_order(None, [factories.make_product(price=67_000)])
+    paid = services.pay_with_test_card(order, TEST_CARD_SUCCEEDS)
+    assert paid.status == "succeeded" and paid.succeeded_at is not None and paid.failure_message is None
+
+
+def test_a_confirmed_transfer_keeps_the_admins_bank_reference_trimmed_or_none(db):
+    admin = factories.make_user("kasir-ref@canting.test", roles=["admin"])
+    with_reference, without = (factories.make_order(None, [factories.make_product(price=price)])
+                               for price in (68_000, 69_000))
+    first = services.confirm_bank_transfer(admin, with_reference.id, bank_reference="  BCA 0112 ")
+    second = services.confirm_bank_transfer(admin, without.id)
+    assert (first.bank_reference, second.bank_reference) == ("BCA 0112", None)
+    assert first.confirmed_by_id == admin.id and first.succeeded_at is not None
