@@ -40,12 +40,6 @@ def record_sales(order) -> None:
     db.session.flush()
 
 
-def shop_balance_total(shop_id: int) -> int:
-    """What the platform owes SHOP_ID's owner right now: the sum of its entries."""
-    return int(db.session.scalar(
-        sa.select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount), 0)).where(LedgerEntry.shop_id == shop_id)))
-
-
 # --- balances and the list of entries ----------------------------------------------------------
 #
 # An entry tied to a ShopOrder is pending while its parcel is on the way to the buyer (paid,

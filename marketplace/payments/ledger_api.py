@@ -8,11 +8,11 @@ from flask.views import MethodView
 from marketplace.accounts.models import Role
 from marketplace.accounts.policy import api_user, token_required
 from marketplace.core.blueprints import Blueprint
-from marketplace.core.pagination import page_envelope, paginate
+from marketplace.core.pagination import PageQuery, page_envelope, paginate
 from marketplace.payments import ledger, payouts
 from marketplace.payments.gateway import CURRENCY
 from marketplace.payments.ledger_schemas import (
-    BalanceOut, LedgerEntryOut, LedgerQuery, PayoutAccountIn, PayoutAccountOut, PayoutBatchOut,
+    BalanceOut, LedgerEntryOut, PayoutAccountIn, PayoutAccountOut, PayoutBatchOut,
 )
 from marketplace.payments.payout_accounts import (
     BANKS, bank_name, mask, own_shop, payout_account_of, save_payout_account,
@@ -74,7 +74,7 @@ class SellerBalance(MethodView):
 class SellerLedger(MethodView):
     @token_required(Role.ARTISAN.value)
     @blp.doc(security=BEARER)
-    @blp.arguments(LedgerQuery, location="query")
+    @blp.arguments(PageQuery, location="query")
     @blp.response(200, page_envelope(LedgerEntryOut, "LedgerEntryPage"))
     def get(self, args):
         """Every entry of your shop's ledger, the newest first: sales, commission, refunds, payouts.

@@ -4,7 +4,6 @@ import marshmallow as ma
 from flask_babel import lazy_gettext as _l
 
 from marketplace.core.fields import UtcDateTime
-from marketplace.core.pagination import PageQuery
 from marketplace.payments.models import LedgerKind, PayoutBatchStatus
 from marketplace.payments.payout_accounts import BANKS, HOLDER_MAX, HOLDER_MIN
 
@@ -48,10 +47,6 @@ class BalanceOut(ma.Schema):
     total = ma.fields.Integer(required=True)
     currency = ma.fields.String(required=True)
     payout_account = ma.fields.Nested(PayoutAccountOut, required=True, allow_none=True)
-
-
-class LedgerQuery(PageQuery):
-    pass
 
 
 class LedgerEntryOut(ma.Schema):

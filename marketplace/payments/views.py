@@ -53,10 +53,6 @@ class _Buyer:
         return url_for("orders.order_detail", number=self.order.number)
 
 
-def _buyer(number=None, token=None) -> _Buyer:
-    return _Buyer(number, token)
-
-
 def _buyer_routes(rule: str, endpoint: str, methods=("GET",)):
     """Register VIEW at the signed-in buyer's RULE and at the guest's."""
     def decorator(view):
@@ -69,7 +65,7 @@ def _buyer_routes(rule: str, endpoint: str, methods=("GET",)):
 
 @talisman(content_security_policy=PAYMENT_PAGE_CSP)
 def pay(number=None, token=None):
-    buyer = _buyer(number, token)
+    buyer = _Buyer(number, token)
     order = buyer.order
     if order.status != OrderStatus.PENDING_PAYMENT.value:
         if order.status != OrderStatus.CANCELLED.value:
@@ -107,7 +103,7 @@ def _bank_details() -> dict:
 
 
 def pay_test_card(number=None, token=None):
-    buyer = _buyer(number, token)
+    buyer = _Buyer(number, token)
     try:
         services.pay_with_test_card(buyer.order, request.form.get("payment_method", ""))
     except CantingError as error:
@@ -120,7 +116,7 @@ _buyer_routes("/pay/test-card", "pay_test_card", methods=("POST",))(pay_test_car
 
 
 def pay_bank_transfer(number=None, token=None):
-    buyer = _buyer(number, token)
+    buyer = _Buyer(number, token)
     try:
         services.start_bank_transfer(buyer.order)
     except CantingError as error:
@@ -133,7 +129,7 @@ _buyer_routes("/pay/bank-transfer", "pay_bank_transfer", methods=("POST",))(pay_
 
 def pay_return(number=None, token=None):
     """Back from paying by card: ask Stripe, never the browser, how the payment stands."""
-    buyer = _buyer(number, token)
+    buyer = _Buyer(number, token)
     try:
         payment = services.check_card_payment(buyer.order)
     except CantingError as error:

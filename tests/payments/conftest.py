@@ -79,19 +79,19 @@ def webhook_server(app, localstripe, tmp_path_factory):
     log = tmp_path_factory.mktemp("webhooks") / "gunicorn.log"
     with gunicorn_server(app.config["SQLALCHEMY_DATABASE_URI"], log, workers=2, threads=2,
                          config=stripe_config(localstripe)) as base:
-        body = json.dumps({"url": f"{base}/payments/stripe/webhook", "secret": WEBHOOK_SECRET}).encode()
-        request = urllib.request.Request(f"{localstripe}/_config/webhooks/canting", data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10):
-            pass
+        _point_webhook(localstripe, f"{base}/payments/stripe/webhook")
         yield base
         # Later tests without a live server must not have localstripe post to a dead port.
-        body = json.dumps({"url": "http://127.0.0.1:9/unused", "secret": WEBHOOK_SECRET,
-                           "events": ["none"]}).encode()
-        request = urllib.request.Request(f"{localstripe}/_config/webhooks/canting", data=body, method="POST",
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=10):
-            pass
+        _point_webhook(localstripe, "http://127.0.0.1:9/unused", events=["none"])
+
+
+def _point_webhook(localstripe: str, url: str, events: list[str] | None = None) -> None:
+    """Tell localstripe where to deliver its signed events (all of them, or only EVENTS)."""
+    settings = {"url": url, "secret": WEBHOOK_SECRET, **({"events": events} if events else {})}
+    request = urllib.request.Request(f"{localstripe}/_config/webhooks/canting", data=json.dumps(settings).encode(),
+                                     method="POST", headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
 
 
 def signed(payload: dict, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> tuple[bytes, dict]:

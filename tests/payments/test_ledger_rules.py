@@ -17,7 +17,7 @@ from marketplace.payments.ledger import commission_on
 from marketplace.payments.models import LedgerEntry, Refund
 from tests import factories
 from tests.payments.conftest import signed
-from tests.payments.sellers import net, sell, with_account
+from tests.payments.sellers import entries_sum, net, sell, with_account
 
 _events = itertools.count(1)
 
@@ -123,7 +123,7 @@ def test_a_refund_event_moves_only_its_own_refund(db, client, stripe_app, admin)
 
 def test_a_shop_without_entries_is_owed_nothing(db):
     shop = factories.make_shop()
-    assert ledger.shop_balance_total(shop.id) == 0
+    assert entries_sum(shop.id) == 0
     assert ledger.shop_balance(shop.id) == ledger.Balance(available=0, pending=0, paid_out=0)
 
 
