@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -243,3 +243,16 @@ class ProductImage(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     product: Mapped[Product] = relationship(back_populates="images")
+
+
+class ProductViewDay(db.Model):
+    """How many times a product's page was opened on one day (Asia/Jakarta). Written in batches
+    by catalog/page_views.py, never once per request."""
+
+    __tablename__ = "product_view_days"
+
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    views: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (sa.CheckConstraint("views >= 0", name="views_nonnegative"),)

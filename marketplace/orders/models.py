@@ -130,6 +130,8 @@ class Order(db.Model):
         sa.CheckConstraint("items_total > 0 AND shipping_total >= 0", name="amounts_positive"),
         # The expiry job's scan: unpaid orders by due time.
         sa.Index("ix_orders_status_due", "status", "payment_due_at"),
+        # The impact reports' range scan: paid orders by payment time.
+        sa.Index("ix_orders_paid_at", "paid_at"),
     )
 
 

@@ -107,6 +107,9 @@ class TrainingProgram(db.Model):
     ever_held_in_correctional_facility: Mapped[bool] = mapped_column(
         default=False, server_default=sa.false()
     )
+    # The organization's choice to publish the program's impact page (aggregates over graduates
+    # who show the program on their shop); off until an officer turns it on.
+    impact_page_public: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
 
     organization: Mapped[Organization] = relationship(back_populates="programs", lazy="joined")
