@@ -40,3 +40,16 @@ PROVINCES = (
     "Papua Pegunungan",
     "Papua Selatan",
 )
+
+# The island groups the reports sum buyers by, with every province in exactly one.
+ISLAND_GROUPS = ("sumatera", "jawa", "bali_nusa_tenggara", "kalimantan", "sulawesi", "maluku", "papua")
+
+ISLAND_GROUP_OF_PROVINCE = {
+    **dict.fromkeys(PROVINCES[:10], "sumatera"),
+    **dict.fromkeys(PROVINCES[10:16], "jawa"),
+    **dict.fromkeys(PROVINCES[16:19], "bali_nusa_tenggara"),
+    **dict.fromkeys(PROVINCES[19:24], "kalimantan"),
+    **dict.fromkeys(PROVINCES[24:30], "sulawesi"),
+    **dict.fromkeys(PROVINCES[30:32], "maluku"),
+    **dict.fromkeys(PROVINCES[32:], "papua"),
+}

@@ -9,8 +9,6 @@ enter another batch or change its bank details.
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -20,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Role, User
 from marketplace.catalog.models import Shop
+from marketplace.core import spreadsheet
 from marketplace.core.errors import Conflict, InvalidTransition, NotFound
 from marketplace.core.i18n import format_rupiah
 from marketplace.core.mail import queue_mail
@@ -32,8 +31,6 @@ from marketplace.payments.models import Payout, PayoutAccount, PayoutBatch, Payo
 from marketplace.payments.payout_accounts import bank_name, mask
 
 CSV_COLUMNS = ("bank_code", "bank_name", "account_number", "account_holder", "amount", "reference", "shop_name")
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -152,11 +149,6 @@ def payout_reference(payout: Payout) -> str:
     return f"CANTING-PAYOUT-{payout.batch_id}-{payout.shop.slug}"
 
 
-def _cell(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def payout_batch_csv(admin: User, batch_id: int) -> str:
     """The batch as CSV for a bank's bulk-transfer upload: one row per payout.
 
@@ -164,14 +156,9 @@ def payout_batch_csv(admin: User, batch_id: int) -> str:
     Raises NotFound (no such batch, or not an admin).
     """
     batch = batch_for(admin, batch_id)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for payout in batch.payouts:
-        writer.writerow([_cell(value) for value in (
-            payout.bank_code, bank_name(payout.bank_code), payout.account_number, payout.holder_name,
-            payout.amount, payout_reference(payout), payout.shop.name)])
-    return out.getvalue()
+    rows = ((payout.bank_code, bank_name(payout.bank_code), payout.account_number, payout.holder_name,
+             payout.amount, payout_reference(payout), payout.shop.name) for payout in batch.payouts)
+    return "".join(spreadsheet.csv_lines(CSV_COLUMNS, rows, byte_order_mark=False))
 
 
 def mark_batch_paid(admin: User, batch_id: int) -> PayoutBatch:

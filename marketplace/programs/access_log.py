@@ -8,8 +8,6 @@ same order in batches, so a long log is streamed, never held in memory whole.
 """
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -23,6 +21,7 @@ from marketplace.core.pagination import (
     Position, SortKey, decode_cursor, encode_cursor, key_value, read_seek_keys,
     seek_condition,
 )
+from marketplace.core import spreadsheet
 from marketplace.core.times import as_utc
 from marketplace.extensions import db
 from marketplace.programs.models import ACCESS_ACTION_LABELS, AccessLogEntry, TrainingProgram
@@ -121,12 +120,6 @@ def access_log_page(filters: AccessLogFilters, position: Position | None = None,
     return page
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet shows as text: no formula from a program title or a name."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 CSV_HEADER = ("id", "created_at_utc", "officer_email", "officer_name", "program", "program_title", "action",
               "action_label", "graduation_id")
 
@@ -134,16 +127,10 @@ CSV_HEADER = ("id", "created_at_utc", "officer_email", "officer_name", "program"
 def csv_lines(filters: AccessLogFilters) -> Iterator[str]:
     """The filtered log as CSV text, newest first: a byte-order mark (so that Excel reads UTF-8),
     a header row, then one line per row, read CSV_BATCH rows at a time."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+    return spreadsheet.csv_lines(CSV_HEADER, _csv_rows(filters))
 
-    def line(cells) -> str:
-        out.seek(0)
-        out.truncate()
-        writer.writerow([_cell(cell) for cell in cells])
-        return out.getvalue()
 
-    yield "\ufeff" + line(CSV_HEADER)
+def _csv_rows(filters: AccessLogFilters) -> Iterator[tuple]:
     after = None
     while True:
         query = entries(filters)
@@ -152,11 +139,11 @@ def csv_lines(filters: AccessLogFilters) -> Iterator[str]:
         rows = db.session.scalars(query.limit(CSV_BATCH)).all()
         for entry in rows:
             officer = entry.officer
-            yield line((
-                entry.id, as_utc(entry.created_at).isoformat(timespec="seconds"), officer.email if officer else "", officer.name if officer else "",
-                entry.program.slug, entry.program.title, entry.action,
+            yield (
+                entry.id, as_utc(entry.created_at).isoformat(timespec="seconds"), officer.email if officer else "",
+                officer.name if officer else "", entry.program.slug, entry.program.title, entry.action,
                 ACCESS_ACTION_LABELS.get(entry.action, entry.action), entry.graduation_id,
-            ))
+            )
         if len(rows) < CSV_BATCH:
             return
         after = (rows[-1].created_at, rows[-1].id)

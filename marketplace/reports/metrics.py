@@ -1,0 +1,480 @@
+"""Impact figures of training programs: what their verified graduates sell after graduating.
+
+Every figure is one SQL aggregate (GROUP BY, window functions) over the same sale lines, so the
+dashboard, the printable page, the CSV files and the API can never disagree. The definitions,
+written down once in docs/reports.md:
+
+- a **graduate** is an artisan with a verified graduation from a program in scope (counted once
+  however many of the programs they finished; their earliest graduation is the one that counts);
+- a **sale line** is an item of a paid order sold by a graduate's shop, on or after the day the
+  graduate graduated (post-training sales only), whose shop order was not cancelled; its amount
+  is the items' price less what succeeded refunds gave back for that item, and a refund always
+  reduces the month of the sale it refunds;
+- an order counts when what is left of it after refunds is more than zero;
+- a graduate's **earnings** are their net item sales less the platform's commission as the
+  ledger kept it (commission less commission returned), shipping excluded (it pays the courier);
+- days and months are Asia/Jakarta's (reports/local_time.py).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from marketplace.accounts.models import User
+from marketplace.catalog.models import Product, ProductStatus, Shop
+from marketplace.core.regions import ISLAND_GROUP_OF_PROVINCE
+from marketplace.extensions import db
+from marketplace.orders.models import Order, OrderItem, ShopOrder, ShopOrderStatus
+from marketplace.payments.models import LedgerEntry, LedgerKind, Refund, RefundLine, RefundStatus
+from marketplace.programs.models import Graduation, GraduationStatus, TrainingProgram
+from marketplace.reports.local_time import (
+    day_end, day_start, days_between, local_day, local_month, local_today,
+)
+
+HOME_COUNTRY = "ID"
+FIRST_SALE_WINDOWS = (30, 90, 180)
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Whose sales a report counts, and when.
+
+    COHORT narrows the graduates to one graduation year ("2025") or one batch, the day a group
+    graduated together ("2025-08-14"). PUBLIC_ONLY keeps only graduations the artisans show on
+    their shop: the public impact page counts nobody who has not opted in.
+    """
+
+    program_ids: tuple[int, ...]
+    since: date | None = None
+    until: date | None = None
+    cohort: str | None = None
+    public_only: bool = False
+
+
+@dataclass
+class Funnel:
+    graduates: int = 0
+    with_shop: int = 0
+    with_active_listing: int = 0
+    with_first_sale: int = 0
+
+
+@dataclass
+class Share:
+    """COUNT of the ELIGIBLE graduates (those who graduated at least the window's days ago)."""
+
+    days: int
+    count: int
+    eligible: int
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.count / self.eligible, 1) if self.eligible else None
+
+
+@dataclass
+class FirstSales:
+    median_days: float | None = None
+    within: list[Share] = field(default_factory=list)
+
+
+@dataclass
+class Totals:
+    orders: int = 0
+    units: int = 0
+    sales: int = 0
+    earnings: int = 0
+
+    @property
+    def average_order_value(self) -> int:
+        return self.sales // self.orders if self.orders else 0
+
+
+@dataclass
+class MonthRow:
+    month: str  # YYYY-MM
+    orders: int = 0
+    units: int = 0
+    sales: int = 0
+    earnings: int = 0
+
+
+@dataclass
+class PlaceRow:
+    key: str  # a province name, an island group code or an ISO country code
+    sales: int
+    orders: int
+
+
+@dataclass
+class Buyers:
+    sales: int = 0
+    outside_home_province: int = 0
+    abroad: int = 0
+    by_island_group: list[PlaceRow] = field(default_factory=list)
+    by_province: list[PlaceRow] = field(default_factory=list)
+    by_country: list[PlaceRow] = field(default_factory=list)
+
+    def share(self, amount: int) -> float | None:
+        return round(100 * amount / self.sales, 1) if self.sales else None
+
+
+@dataclass
+class SoldRow:
+    key: str  # a technique, category or motif code
+    units: int
+    sales: int
+
+
+@dataclass
+class GraduateRow:
+    artisan_id: int
+    name: str
+    program_title: str
+    graduated_on: date
+    shop_name: str | None
+    shop_slug: str | None
+    listings: int
+    orders: int
+    units: int
+    sales: int
+    first_sale_on: date | None
+
+
+@dataclass
+class ImpactReport:
+    scope: ReportScope
+    funnel: Funnel
+    first_sales: FirstSales
+    totals: Totals
+    monthly: list[MonthRow]
+    buyers: Buyers
+    techniques: list[SoldRow]
+    categories: list[SoldRow]
+    motifs: list[SoldRow]
+
+
+# --- the building blocks: graduates and their sale lines ----------------------------------------
+
+def _graduates(scope: ReportScope):
+    """One row per graduate in scope: artisan, earliest graduation day and that program."""
+    ranked = (
+        sa.select(
+            Graduation.artisan_id, Graduation.graduated_on, Graduation.program_id,
+            TrainingProgram.province.label("home_province"),
+            sa.func.row_number().over(
+                partition_by=Graduation.artisan_id, order_by=(Graduation.graduated_on, Graduation.id)
+            ).label("rank"),
+        )
+        .join(TrainingProgram, TrainingProgram.id == Graduation.program_id)
+        .where(Graduation.program_id.in_(scope.program_ids),
+               Graduation.status == GraduationStatus.VERIFIED.value)
+    )
+    ranked = _cohort_filter(ranked, scope.cohort)
+    if scope.public_only:
+        ranked = ranked.where(Graduation.public.is_(True))
+    ranked = ranked.subquery("ranked_graduations")
+    return (
+        sa.select(ranked.c.artisan_id, ranked.c.graduated_on, ranked.c.program_id, ranked.c.home_province)
+        .where(ranked.c.rank == 1)
+        .cte("graduates")
+    )
+
+
+def _cohort_filter(query, cohort: str | None):
+    if not cohort:
+        return query
+    if len(cohort) == 4:
+        year = int(cohort)
+        return query.where(Graduation.graduated_on.between(date(year, 1, 1), date(year, 12, 31)))
+    return query.where(Graduation.graduated_on == date.fromisoformat(cohort))
+
+
+def parse_cohort(text: str | None) -> str | None:
+    """A cohort as ReportScope takes it ("2025" or "2025-08-14"); ValueError for anything else."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if len(text) == 4 and text.isdigit() and 1900 < int(text) < 2200:
+        return text
+    return date.fromisoformat(text).isoformat()
+
+
+def _item_refunds():
+    """What succeeded refunds gave back per order item (shipping refunds have no item)."""
+    return (
+        sa.select(RefundLine.order_item_id,
+                  sa.func.sum(RefundLine.amount).label("amount"),
+                  sa.func.sum(RefundLine.quantity).label("units"))
+        .join(Refund, Refund.id == RefundLine.refund_id)
+        .where(Refund.status == RefundStatus.SUCCEEDED.value, RefundLine.order_item_id.is_not(None))
+        .group_by(RefundLine.order_item_id)
+        .subquery("item_refunds")
+    )
+
+
+def _sale_lines(scope: ReportScope, graduates, *, from_since: bool = True, name: str = "sale_lines"):
+    """The graduates' sale lines (see the module's docstring) paid up to the scope's last day, and
+    from its first day unless FROM_SINCE is off (first sales are looked for since graduation)."""
+    refunds = _item_refunds()
+    paid_on = local_day(Order.paid_at)
+    query = (
+        sa.select(
+            OrderItem.id.label("item_id"), OrderItem.product_id,
+            ShopOrder.id.label("shop_order_id"), Order.id.label("order_id"),
+            graduates.c.artisan_id, graduates.c.graduated_on, graduates.c.home_province,
+            paid_on.label("paid_on"), local_month(Order.paid_at).label("month"),
+            Order.country.label("buyer_country"), Order.province.label("buyer_province"),
+            (OrderItem.unit_price * OrderItem.quantity - sa.func.coalesce(refunds.c.amount, 0)).label("amount"),
+            (OrderItem.quantity - sa.func.coalesce(refunds.c.units, 0)).label("units"),
+        )
+        .select_from(OrderItem)
+        .join(ShopOrder, ShopOrder.id == OrderItem.shop_order_id)
+        .join(Order, Order.id == ShopOrder.order_id)
+        .join(Shop, Shop.id == ShopOrder.shop_id)
+        .join(graduates, graduates.c.artisan_id == Shop.owner_id)
+        .outerjoin(refunds, refunds.c.order_item_id == OrderItem.id)
+        .where(Order.paid_at.is_not(None),
+               ShopOrder.status != ShopOrderStatus.CANCELLED.value,
+               paid_on >= graduates.c.graduated_on)
+    )
+    if scope.until is not None:
+        query = query.where(Order.paid_at < day_end(scope.until))
+    if from_since and scope.since is not None:
+        query = query.where(Order.paid_at >= day_start(scope.since))
+    return query.cte(name)
+
+
+def _commission_per_shop_order():
+    """The platform's commission on each shop order as the ledger kept it, after returns."""
+    return (
+        sa.select(LedgerEntry.shop_order_id, (-sa.func.sum(LedgerEntry.amount)).label("commission"))
+        .where(LedgerEntry.kind.in_((LedgerKind.COMMISSION.value, LedgerKind.COMMISSION_RETURN.value)))
+        .group_by(LedgerEntry.shop_order_id)
+        .subquery("commissions")
+    )
+
+
+def _counted_orders(amount_column, order_column):
+    return sa.func.count(sa.distinct(sa.case((amount_column > 0, order_column))))
+
+
+# --- the figures ----------------------------------------------------------------------------------
+
+def _totals_and_months(lines) -> tuple[Totals, list[MonthRow]]:
+    per_order = (
+        sa.select(lines.c.month, lines.c.order_id,
+                  sa.func.sum(lines.c.amount).label("amount"), sa.func.sum(lines.c.units).label("units"))
+        .group_by(lines.c.month, lines.c.order_id)
+        .subquery("order_months")
+    )
+    month_sales = db.session.execute(
+        sa.select(per_order.c.month,
+                  sa.func.count(sa.case((per_order.c.amount > 0, 1))),
+                  sa.func.coalesce(sa.func.sum(per_order.c.units), 0),
+                  sa.func.coalesce(sa.func.sum(per_order.c.amount), 0))
+        .group_by(per_order.c.month)
+        .order_by(per_order.c.month)
+    ).all()
+    commissions = _commission_per_shop_order()
+    shop_orders = sa.select(lines.c.shop_order_id, lines.c.month).distinct().subquery("report_shop_orders")
+    month_commission = dict(db.session.execute(
+        sa.select(shop_orders.c.month, sa.func.sum(commissions.c.commission))
+        .join(commissions, commissions.c.shop_order_id == shop_orders.c.shop_order_id)
+        .group_by(shop_orders.c.month)
+    ).all())
+    months = [
+        MonthRow(month=month, orders=orders, units=int(units), sales=int(sales),
+                 earnings=int(sales) - int(month_commission.get(month) or 0))
+        for month, orders, units, sales in month_sales
+    ]
+    # An order is paid at one moment, so it falls in one month: the months add up to the totals.
+    totals = Totals(orders=sum(row.orders for row in months),
+                    units=sum(row.units for row in months), sales=sum(row.sales for row in months),
+                    earnings=sum(row.earnings for row in months))
+    return totals, months
+
+
+def _funnel_and_first_sales(scope: ReportScope, graduates) -> tuple[Funnel, FirstSales]:
+    all_lines = _sale_lines(scope, graduates, from_since=False, name="lines_since_graduation")
+    first = (
+        sa.select(all_lines.c.artisan_id,
+                  days_between(sa.func.min(all_lines.c.paid_on), all_lines.c.graduated_on).label("days"))
+        .where(all_lines.c.amount > 0)
+        .group_by(all_lines.c.artisan_id, all_lines.c.graduated_on)
+        .subquery("first_sales")
+    )
+    active_listing = sa.exists().where(Product.shop_id == Shop.id,
+                                       Product.status == ProductStatus.ACTIVE.value)
+    reference_day = min(scope.until or local_today(), local_today())
+    window_columns = []
+    for days in FIRST_SALE_WINDOWS:
+        eligible = graduates.c.graduated_on <= reference_day - timedelta(days=days)
+        window_columns += [
+            sa.func.count(sa.case((sa.and_(eligible, first.c.days <= days), 1))),
+            sa.func.count(sa.case((eligible, 1))),
+        ]
+    row = db.session.execute(
+        sa.select(sa.func.count(graduates.c.artisan_id), sa.func.count(Shop.id),
+                  sa.func.count(sa.case((active_listing, 1))), sa.func.count(first.c.artisan_id),
+                  *window_columns)
+        .select_from(graduates)
+        .outerjoin(Shop, Shop.owner_id == graduates.c.artisan_id)
+        .outerjoin(first, first.c.artisan_id == graduates.c.artisan_id)
+    ).one()
+    funnel = Funnel(*row[:4])
+    within = [Share(days=days, count=row[4 + 2 * i], eligible=row[5 + 2 * i])
+              for i, days in enumerate(FIRST_SALE_WINDOWS)]
+    ranked = sa.select(
+        first.c.days,
+        sa.func.row_number().over(order_by=first.c.days).label("position"),
+        sa.func.count().over().label("total"),
+    ).subquery("ranked_first_sales")
+    median = db.session.scalar(
+        sa.select(sa.func.avg(ranked.c.days)).where(sa.or_(
+            ranked.c.position == (ranked.c.total + 1) / 2, ranked.c.position == (ranked.c.total + 2) / 2,
+        ))
+    )
+    return funnel, FirstSales(median_days=None if median is None else round(float(median), 1), within=within)
+
+
+def _island_group(province_column):
+    return sa.case(
+        *((province_column.in_(provinces), group) for group, provinces in _provinces_by_group().items()),
+        else_="other",
+    )
+
+
+def _provinces_by_group() -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for province, group in ISLAND_GROUP_OF_PROVINCE.items():
+        groups.setdefault(group, []).append(province)
+    return groups
+
+
+def _buyers(lines) -> Buyers:
+    at_home = lines.c.buyer_country == HOME_COUNTRY
+    overall = db.session.execute(sa.select(
+        sa.func.coalesce(sa.func.sum(lines.c.amount), 0),
+        sa.func.coalesce(sa.func.sum(sa.case(
+            (sa.or_(~at_home, lines.c.buyer_province != lines.c.home_province), lines.c.amount), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((~at_home, lines.c.amount), else_=0)), 0),
+    )).one()
+
+    def places(key, *where):
+        rows = db.session.execute(
+            sa.select(key.label("key"), sa.func.sum(lines.c.amount).label("sales"),
+                      _counted_orders(lines.c.amount, lines.c.order_id))
+            .where(*where)
+            .group_by(key)
+            .having(sa.func.sum(lines.c.amount) > 0)
+            .order_by(sa.desc("sales"), key)
+        ).all()
+        return [PlaceRow(key=k, sales=int(s), orders=int(o)) for k, s, o in rows]
+
+    return Buyers(
+        sales=int(overall[0]), outside_home_province=int(overall[1]), abroad=int(overall[2]),
+        by_island_group=places(_island_group(lines.c.buyer_province), at_home),
+        by_province=places(lines.c.buyer_province, at_home),
+        by_country=places(lines.c.buyer_country, ~at_home),
+    )
+
+
+def _sold_by(lines, column) -> list[SoldRow]:
+    rows = db.session.execute(
+        sa.select(column.label("key"), sa.func.sum(lines.c.units), sa.func.sum(lines.c.amount).label("sales"))
+        .select_from(lines)
+        .join(Product, Product.id == lines.c.product_id)
+        .group_by(column)
+        .having(sa.func.sum(lines.c.amount) > 0)
+        .order_by(sa.desc("sales"), column)
+    ).all()
+    return [SoldRow(key=key or "", units=int(units), sales=int(sales)) for key, units, sales in rows]
+
+
+def impact_report(scope: ReportScope) -> ImpactReport:
+    """Every aggregate figure of SCOPE. Reads only; the caller decides who may see it."""
+    graduates = _graduates(scope)
+    lines = _sale_lines(scope, graduates)
+    funnel, first_sales = _funnel_and_first_sales(scope, graduates)
+    totals, monthly = _totals_and_months(lines)
+    return ImpactReport(
+        scope=scope, funnel=funnel, first_sales=first_sales, totals=totals, monthly=monthly,
+        buyers=_buyers(lines),
+        techniques=_sold_by(lines, Product.technique),
+        categories=_sold_by(lines, Product.category),
+        motifs=_sold_by(lines, Product.motif_key),
+    )
+
+
+def graduate_rows(scope: ReportScope) -> list[GraduateRow]:
+    """One row per graduate in SCOPE, best sellers first. Names people: callers check who asks
+    and log the look for correctional-facility programs."""
+    graduates = _graduates(scope)
+    lines = _sale_lines(scope, graduates)
+    all_lines = _sale_lines(scope, graduates, from_since=False, name="lines_since_graduation")
+    sales = (
+        sa.select(lines.c.artisan_id,
+                  _counted_orders(lines.c.amount, lines.c.order_id).label("orders"),
+                  sa.func.sum(lines.c.units).label("units"), sa.func.sum(lines.c.amount).label("sales"))
+        .group_by(lines.c.artisan_id)
+        .subquery("graduate_sales")
+    )
+    first = (
+        sa.select(all_lines.c.artisan_id, sa.func.min(all_lines.c.paid_on).label("first_on"))
+        .where(all_lines.c.amount > 0)
+        .group_by(all_lines.c.artisan_id)
+        .subquery("graduate_first_sales")
+    )
+    listings = (
+        sa.select(sa.func.count(Product.id))
+        .where(Product.shop_id == Shop.id, Product.status == ProductStatus.ACTIVE.value)
+        .correlate(Shop)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        sa.select(User.id, User.name, TrainingProgram.title, graduates.c.graduated_on, Shop.name, Shop.slug,
+                  sa.func.coalesce(listings, 0), sa.func.coalesce(sales.c.orders, 0),
+                  sa.func.coalesce(sales.c.units, 0), sa.func.coalesce(sales.c.sales, 0), first.c.first_on)
+        .select_from(graduates)
+        .join(User, User.id == graduates.c.artisan_id)
+        .join(TrainingProgram, TrainingProgram.id == graduates.c.program_id)
+        .outerjoin(Shop, Shop.owner_id == graduates.c.artisan_id)
+        .outerjoin(sales, sales.c.artisan_id == graduates.c.artisan_id)
+        .outerjoin(first, first.c.artisan_id == graduates.c.artisan_id)
+        .order_by(sa.desc(sa.func.coalesce(sales.c.sales, 0)), User.name, User.id)
+    ).all()
+    return [
+        GraduateRow(artisan_id=r[0], name=r[1], program_title=r[2], graduated_on=_as_date(r[3]),
+                    shop_name=r[4], shop_slug=r[5], listings=int(r[6]), orders=int(r[7]), units=int(r[8]),
+                    sales=int(r[9]), first_sale_on=_as_date(r[10]))
+        for r in rows
+    ]
+
+
+def _as_date(value) -> date | None:
+    """SQLite hands computed dates back as text."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def cohorts(program_ids: tuple[int, ...]) -> list[tuple[str, int]]:
+    """The cohorts of these programs' verified graduates, newest first: each graduation year, and
+    each batch (a day on which a group graduated) as (key, graduates)."""
+    day_rows = db.session.execute(
+        sa.select(Graduation.graduated_on, sa.func.count())
+        .where(Graduation.program_id.in_(program_ids), Graduation.status == GraduationStatus.VERIFIED.value)
+        .group_by(Graduation.graduated_on)
+        .order_by(Graduation.graduated_on.desc())
+    ).all()
+    years: dict[str, int] = {}
+    for day, count in day_rows:
+        years[str(day.year)] = years.get(str(day.year), 0) + count
+    result: list[tuple[str, int]] = []
+    for year, count in years.items():
+        result.append((year, count))
+        result += [(day.isoformat(), n) for day, n in day_rows if str(day.year) == year]
+    return result
