@@ -334,7 +334,7 @@ def _funnel_and_first_sales(scope: ReportScope, graduates) -> tuple[Funnel, Firs
     ).subquery("ranked_first_sales")
     median = db.session.scalar(
         sa.select(sa.func.avg(ranked.c.days)).where(sa.or_(
-            ranked.c.position == (ranked.c.total + 1) / 2, ranked.c.position == (ranked.c.total + 2) / 2,
+            ranked.c.position == (ranked.c.total + 1) // 2, ranked.c.position == (ranked.c.total + 2) // 2,
         ))
     )
     return funnel, FirstSales(median_days=None if median is None else round(float(median), 1), within=within)
