@@ -23,7 +23,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from marketplace.accounts.models import User
-from marketplace.catalog.models import Product, ProductStatus, Shop
+from marketplace.catalog.models import Product, ProductStatus, Shop, ShopStatus
 from marketplace.core.regions import ISLAND_GROUP_OF_PROVINCE
 from marketplace.extensions import db
 from marketplace.orders.models import Order, OrderItem, ShopOrder, ShopOrderStatus
@@ -126,6 +126,7 @@ class SoldRow:
     key: str  # a technique, category or motif code
     units: int
     sales: int
+    name: str = ""  # a motif as a seller spelled it (its key is the spelling folded)
 
 
 @dataclass
@@ -382,16 +383,19 @@ def _buyers(lines) -> Buyers:
     )
 
 
-def _sold_by(lines, column) -> list[SoldRow]:
+def _sold_by(lines, column, name=None) -> list[SoldRow]:
+    name = sa.func.min(name if name is not None else column)
     rows = db.session.execute(
-        sa.select(column.label("key"), sa.func.sum(lines.c.units), sa.func.sum(lines.c.amount).label("sales"))
+        sa.select(column.label("key"), sa.func.sum(lines.c.units), sa.func.sum(lines.c.amount).label("sales"),
+                  name)
         .select_from(lines)
         .join(Product, Product.id == lines.c.product_id)
         .group_by(column)
         .having(sa.func.sum(lines.c.amount) > 0)
         .order_by(sa.desc("sales"), column)
     ).all()
-    return [SoldRow(key=key or "", units=int(units), sales=int(sales)) for key, units, sales in rows]
+    return [SoldRow(key=key or "", units=int(units), sales=int(sales), name=label or "")
+            for key, units, sales, label in rows]
 
 
 def impact_report(scope: ReportScope) -> ImpactReport:
@@ -405,7 +409,7 @@ def impact_report(scope: ReportScope) -> ImpactReport:
         buyers=_buyers(lines),
         techniques=_sold_by(lines, Product.technique),
         categories=_sold_by(lines, Product.category),
-        motifs=_sold_by(lines, Product.motif_key),
+        motifs=_sold_by(lines, Product.motif_key, Product.motif),
     )
 
 
@@ -452,6 +456,28 @@ def graduate_rows(scope: ReportScope) -> list[GraduateRow]:
                     sales=int(r[9]), first_sale_on=_as_date(r[10]))
         for r in rows
     ]
+
+
+@dataclass
+class PublicShop:
+    name: str
+    slug: str
+    city: str
+    province: str
+
+
+def public_shops(program_id: int) -> list[PublicShop]:
+    """The active shops of PROGRAM_ID's graduates who show the program on their shop and have a
+    product on sale, by name: the "shop the graduates" list of the public impact page."""
+    listed = sa.exists().where(Product.shop_id == Shop.id, Product.status == ProductStatus.ACTIVE.value)
+    rows = db.session.execute(
+        sa.select(Shop.name, Shop.slug, Shop.city, Shop.province)
+        .join(Graduation, Graduation.artisan_id == Shop.owner_id)
+        .where(Graduation.program_id == program_id, Graduation.status == GraduationStatus.VERIFIED.value,
+               Graduation.public.is_(True), Shop.status == ShopStatus.ACTIVE.value, listed)
+        .order_by(Shop.name, Shop.id)
+    ).all()
+    return [PublicShop(*row) for row in rows]
 
 
 def _as_date(value) -> date | None:
