@@ -165,6 +165,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.programs import account_views  # noqa: F401  (its routes join programs_bp)
     from marketplace.programs import api as programs_api
     from marketplace.programs.views import bp as programs_bp
+    from marketplace.reports.admin_views import bp as reports_admin_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(catalog_bp)
@@ -176,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_bp)
     app.register_blueprint(payments_seller_bp)
     app.register_blueprint(payments_refunds_bp)
+    app.register_blueprint(reports_admin_bp)
     refunds.connect_signals(app)
     # Stripe signs its webhooks; it cannot hold a CSRF token, and the signature is the check.
     app.register_blueprint(webhooks_bp)
