@@ -167,6 +167,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.programs.views import bp as programs_bp
     from marketplace.reports import api as reports_api
     from marketplace.reports.program_views import bp as reports_programs_bp
+    from marketplace.reports.admin_views import bp as reports_admin_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(catalog_bp)
@@ -179,6 +180,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_seller_bp)
     app.register_blueprint(payments_refunds_bp)
     app.register_blueprint(reports_programs_bp)
+    app.register_blueprint(reports_admin_bp)
     refunds.connect_signals(app)
     # Stripe signs its webhooks; it cannot hold a CSRF token, and the signature is the check.
     app.register_blueprint(webhooks_bp)
