@@ -27,11 +27,10 @@ from marketplace.accounts.models import User
 from marketplace.catalog.models import Product, ProductStatus, Shop, ShopStatus
 from marketplace.core.regions import ISLAND_GROUP_OF_PROVINCE
 from marketplace.extensions import db
-from marketplace.orders.models import Order, OrderItem, ShopOrder, ShopOrderStatus
-from marketplace.payments.models import LedgerEntry, LedgerKind, Refund, RefundLine, RefundStatus
 from marketplace.programs.models import Graduation, GraduationStatus, TrainingProgram
+from marketplace.reports import sales
 from marketplace.reports.local_time import (
-    day_end, day_start, days_between, local_day, local_month, local_today,
+    day_end, day_start, days_between, local_day, local_today,
 )
 
 HOME_COUNTRY = "ID"
@@ -205,47 +204,21 @@ def parse_cohort(text: str | None) -> str | None:
     return date.fromisoformat(text).isoformat()
 
 
-def _item_refunds():
-    """What succeeded refunds gave back per order item (shipping refunds have no item)."""
-    return (
-        sa.select(RefundLine.order_item_id,
-                  sa.func.sum(RefundLine.amount).label("amount"),
-                  sa.func.sum(RefundLine.quantity).label("units"))
-        .join(Refund, Refund.id == RefundLine.refund_id)
-        .where(Refund.status == RefundStatus.SUCCEEDED.value, RefundLine.order_item_id.is_not(None))
-        .group_by(RefundLine.order_item_id)
-        .subquery("item_refunds")
-    )
-
-
 def _sale_lines_query(scope: ReportScope, graduates) -> sa.Select:
-    """The graduates' sale lines (see the module's docstring) paid up to the scope's last day,
-    from graduation on: first sales are looked for since graduation, whatever the range's start."""
-    refunds = _item_refunds()
-    paid_on = local_day(Order.paid_at)
-    query = (
-        sa.select(
-            OrderItem.id.label("item_id"), OrderItem.product_id,
-            ShopOrder.id.label("shop_order_id"), Order.id.label("order_id"), Order.paid_at,
-            graduates.c.artisan_id, graduates.c.graduated_on, graduates.c.home_province,
-            paid_on.label("paid_on"), local_month(Order.paid_at).label("month"),
-            Order.country.label("buyer_country"), Order.province.label("buyer_province"),
-            (OrderItem.unit_price * OrderItem.quantity - sa.func.coalesce(refunds.c.amount, 0)).label("amount"),
-            (OrderItem.quantity - sa.func.coalesce(refunds.c.units, 0)).label("units"),
-        )
-        .select_from(OrderItem)
-        .join(ShopOrder, ShopOrder.id == OrderItem.shop_order_id)
-        .join(Order, Order.id == ShopOrder.order_id)
-        .join(Shop, Shop.id == ShopOrder.shop_id)
+    """The graduates' sale lines (reports/sales.py) paid up to the scope's last day, from the day
+    each graduated on: first sales are looked for since graduation, whatever the range's start."""
+    window = {"paid_before": day_end(scope.until)} if scope.until is not None else {}
+    lines = sales.sale_lines(**window)
+    paid_on = local_day(lines.c.paid_at)
+    return (
+        sa.select(lines.c.product_id, lines.c.shop_order_id, lines.c.order_id, lines.c.paid_at,
+                  graduates.c.artisan_id, graduates.c.graduated_on, graduates.c.home_province,
+                  paid_on.label("paid_on"), lines.c.month, lines.c.buyer_country, lines.c.buyer_province,
+                  lines.c.amount, lines.c.units)
+        .join(Shop, Shop.id == lines.c.shop_id)
         .join(graduates, graduates.c.artisan_id == Shop.owner_id)
-        .outerjoin(refunds, refunds.c.order_item_id == OrderItem.id)
-        .where(Order.paid_at.is_not(None),
-               ShopOrder.status != ShopOrderStatus.CANCELLED.value,
-               paid_on >= graduates.c.graduated_on)
+        .where(paid_on >= graduates.c.graduated_on)
     )
-    if scope.until is not None:
-        query = query.where(Order.paid_at < day_end(scope.until))
-    return query
 
 
 @contextmanager
@@ -269,16 +242,6 @@ def _sale_lines(scope: ReportScope, graduates):
     table.drop(connection)
 
 
-def _commission_per_shop_order():
-    """The platform's commission on each shop order as the ledger kept it, after returns."""
-    return (
-        sa.select(LedgerEntry.shop_order_id, (-sa.func.sum(LedgerEntry.amount)).label("commission"))
-        .where(LedgerEntry.kind.in_((LedgerKind.COMMISSION.value, LedgerKind.COMMISSION_RETURN.value)))
-        .group_by(LedgerEntry.shop_order_id)
-        .subquery("commissions")
-    )
-
-
 def _counted_orders(amount_column, order_column):
     return sa.func.count(sa.distinct(sa.case((amount_column > 0, order_column))))
 
@@ -300,10 +263,10 @@ def _totals_and_months(lines) -> tuple[Totals, list[MonthRow]]:
         .group_by(per_order.c.month)
         .order_by(per_order.c.month)
     ).all()
-    commissions = _commission_per_shop_order()
+    commissions = sales.net_commissions()
     shop_orders = sa.select(lines.c.shop_order_id, lines.c.month).distinct().subquery("report_shop_orders")
     month_commission = dict(db.session.execute(
-        sa.select(shop_orders.c.month, sa.func.sum(commissions.c.commission))
+        sa.select(shop_orders.c.month, -sa.func.sum(commissions.c.commission))
         .join(commissions, commissions.c.shop_order_id == shop_orders.c.shop_order_id)
         .group_by(shop_orders.c.month)
     ).all())

@@ -18,9 +18,9 @@ import sqlalchemy as sa
 
 from marketplace.catalog.models import Shop
 from marketplace.extensions import db
-from marketplace.orders.models import Order, OrderItem, ShopOrder, ShopOrderStatus
-from marketplace.payments.models import LedgerEntry, Refund, RefundLine, RefundStatus
+from marketplace.payments.models import LedgerEntry
 from marketplace.programs.models import Graduation, GraduationStatus, Organization, TrainingProgram
+from marketplace.reports import sales
 from marketplace.reports.local_time import day_start, local_month, local_today
 
 MONTHS_SHOWN = 12
@@ -47,29 +47,6 @@ class PlatformOverview:
     months: list[MonthFigures] = field(default_factory=list)  # oldest first, the current month last
 
 
-def refunded_per_item() -> sa.Subquery:
-    """(order_item_id, refunded): what succeeded refunds gave back of each item, one row an item."""
-    return (sa.select(RefundLine.order_item_id, sa.func.sum(RefundLine.amount).label("refunded"))
-            .join(Refund, Refund.id == RefundLine.refund_id)
-            .where(Refund.status == RefundStatus.SUCCEEDED.value, RefundLine.order_item_id.is_not(None))
-            .group_by(RefundLine.order_item_id)
-            .subquery("refunded_per_item"))
-
-
-def sale_lines() -> sa.Subquery:
-    """One row per sold item: order_id, shop_id, paid_at and net (rupiah after refunds). The
-    refunds are summed per item first, so an item with two refunds still counts once."""
-    refunded = refunded_per_item()
-    net = OrderItem.unit_price * OrderItem.quantity - sa.func.coalesce(refunded.c.refunded, 0)
-    return (sa.select(Order.id.label("order_id"), ShopOrder.shop_id, Order.paid_at, net.label("net"))
-            .select_from(OrderItem)
-            .join(ShopOrder, ShopOrder.id == OrderItem.shop_order_id)
-            .join(Order, Order.id == ShopOrder.order_id)
-            .outerjoin(refunded, refunded.c.order_item_id == OrderItem.id)
-            .where(Order.paid_at.is_not(None), ShopOrder.status != ShopOrderStatus.CANCELLED.value)
-            .subquery("sale_lines"))
-
-
 def _month_starts(today: date, count: int) -> list[date]:
     """The first days of the COUNT months up to TODAY's, oldest first."""
     index = today.year * 12 + today.month - 1
@@ -80,10 +57,10 @@ def sales_by_month(count: int = MONTHS_SHOWN) -> list[MonthFigures]:
     """Net sales and paid orders in each of the last COUNT months (Jakarta time), oldest first,
     months without a sale included as zeros. One query."""
     starts = _month_starts(local_today(), count)
-    lines = sale_lines()
+    lines = sales.sale_lines()
     month = local_month(lines.c.paid_at).label("month")
     rows = db.session.execute(
-        sa.select(month, sa.func.sum(lines.c.net).label("sales"),
+        sa.select(month, sa.func.sum(lines.c.amount).label("sales"),
                   sa.func.count(sa.distinct(lines.c.order_id)).label("orders"))
         .where(lines.c.paid_at >= day_start(starts[0]))
         .group_by(month)).all()
@@ -101,13 +78,13 @@ def _count(model, *where) -> sa.ScalarSelect:
 
 def platform_overview() -> PlatformOverview:
     """Every figure of the admin's overview, in four queries whatever the number of orders."""
-    lines = sale_lines()
-    sales, orders = db.session.execute(
-        sa.select(sa.func.coalesce(sa.func.sum(lines.c.net), 0), sa.func.count(sa.distinct(lines.c.order_id)))
+    lines = sales.sale_lines()
+    total_sales, orders = db.session.execute(
+        sa.select(sa.func.coalesce(sa.func.sum(lines.c.amount), 0), sa.func.count(sa.distinct(lines.c.order_id)))
     ).one()
 
     selling = (sa.select(lines.c.shop_id).group_by(lines.c.shop_id)
-               .having(sa.func.sum(lines.c.net) > 0).subquery("selling"))
+               .having(sa.func.sum(lines.c.amount) > 0).subquery("selling"))
     verified = (sa.select(sa.func.count(sa.distinct(Graduation.artisan_id)))
                 .where(Graduation.status == GraduationStatus.VERIFIED.value).scalar_subquery())
     counts = db.session.execute(sa.select(
@@ -126,7 +103,7 @@ def platform_overview() -> PlatformOverview:
         sa.select(sa.func.coalesce(sa.func.sum(balances.c.balance), 0), sa.func.count())).one()
 
     return PlatformOverview(
-        sales=int(sales), orders=int(orders), shops=counts.shops, shops_with_sale=counts.shops_with_sale,
+        sales=int(total_sales), orders=int(orders), shops=counts.shops, shops_with_sale=counts.shops_with_sale,
         programs=counts.programs, organizations=counts.organizations,
         verified_graduates=counts.verified_graduates, payouts_owed=int(owed), shops_owed=int(shops_owed),
         months=sales_by_month(),
