@@ -242,10 +242,6 @@ def _sale_lines(scope: ReportScope, graduates):
     table.drop(connection)
 
 
-def _counted_orders(amount_column, order_column):
-    return sa.func.count(sa.distinct(sa.case((amount_column > 0, order_column))))
-
-
 # --- the figures ----------------------------------------------------------------------------------
 
 def _totals_and_months(lines) -> tuple[Totals, list[MonthRow]]:
@@ -350,7 +346,7 @@ def _buyers(lines) -> Buyers:
     def places(key, *where):
         rows = db.session.execute(
             sa.select(key.label("key"), sa.func.sum(lines.c.amount).label("sales"),
-                      _counted_orders(lines.c.amount, lines.c.order_id))
+                      sales.counted_orders(lines))
             .where(*where)
             .group_by(key)
             .having(sa.func.sum(lines.c.amount) > 0)
@@ -405,9 +401,9 @@ def graduate_rows(scope: ReportScope) -> list[GraduateRow]:
 
 
 def _graduate_rows(graduates, all_lines, lines) -> list[GraduateRow]:
-    sales = (
+    per_graduate = (
         sa.select(lines.c.artisan_id,
-                  _counted_orders(lines.c.amount, lines.c.order_id).label("orders"),
+                  sales.counted_orders(lines).label("orders"),
                   sa.func.sum(lines.c.units).label("units"), sa.func.sum(lines.c.amount).label("sales"))
         .group_by(lines.c.artisan_id)
         .subquery("graduate_sales")
@@ -426,15 +422,15 @@ def _graduate_rows(graduates, all_lines, lines) -> list[GraduateRow]:
     )
     rows = db.session.execute(
         sa.select(User.id, User.name, TrainingProgram.title, graduates.c.graduated_on, Shop.name, Shop.slug,
-                  sa.func.coalesce(listings, 0), sa.func.coalesce(sales.c.orders, 0),
-                  sa.func.coalesce(sales.c.units, 0), sa.func.coalesce(sales.c.sales, 0), first.c.first_on)
+                  sa.func.coalesce(listings, 0), sa.func.coalesce(per_graduate.c.orders, 0),
+                  sa.func.coalesce(per_graduate.c.units, 0), sa.func.coalesce(per_graduate.c.sales, 0), first.c.first_on)
         .select_from(graduates)
         .join(User, User.id == graduates.c.artisan_id)
         .join(TrainingProgram, TrainingProgram.id == graduates.c.program_id)
         .outerjoin(Shop, Shop.owner_id == graduates.c.artisan_id)
-        .outerjoin(sales, sales.c.artisan_id == graduates.c.artisan_id)
+        .outerjoin(per_graduate, per_graduate.c.artisan_id == graduates.c.artisan_id)
         .outerjoin(first, first.c.artisan_id == graduates.c.artisan_id)
-        .order_by(sa.desc(sa.func.coalesce(sales.c.sales, 0)), User.name, User.id)
+        .order_by(sa.desc(sa.func.coalesce(per_graduate.c.sales, 0)), User.name, User.id)
     ).all()
     return [
         GraduateRow(artisan_id=r[0], name=r[1], program_title=r[2], graduated_on=_as_date(r[3]),

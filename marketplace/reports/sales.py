@@ -93,3 +93,9 @@ def shop_order_sales(lines: sa.Subquery, commissions: sa.Subquery) -> sa.Subquer
         .outerjoin(commissions, commissions.c.shop_order_id == per_part.c.shop_order_id)
         .subquery("shop_order_sales")
     )
+
+
+def counted_orders(lines: sa.Subquery):
+    """How many orders of LINES count: those with something left after refunds (an order's lines
+    are never negative, so one line above zero is enough)."""
+    return sa.func.count(sa.distinct(sa.case((lines.c.amount > 0, lines.c.order_id))))
