@@ -32,7 +32,8 @@ workdir=${MUTATION_WORKDIR:-$(mktemp -d -t canting-mutation.XXXXXX)}
 # module also through the catalogue's stock edits and archived variants. The payment modules
 # (issue 11) run with tests/payments only: orders' flows reach the ledger and refunds through
 # the same services, and tests/payments covers them (localstripe and gunicorn included) in
-# about 25 s, where adding tests/orders would triple each mutant's run.
+# about 25 s, where adding tests/orders would triple each mutant's run. The reports' privacy rules
+# and figures (issue 12) run with tests/reports, whose hand-built history covers every figure.
 declare -A tests_for=(
   [marketplace/programs/queries.py]="tests/programs tests/catalog"
   [marketplace/programs/services.py]="tests/programs"
@@ -49,6 +50,9 @@ declare -A tests_for=(
   [marketplace/payments/payouts.py]="tests/payments"
   [marketplace/payments/payout_accounts.py]="tests/payments"
   [marketplace/payments/reconcile.py]="tests/payments"
+  [marketplace/reports/services.py]="tests/reports"
+  [marketplace/reports/metrics.py]="tests/reports"
+  [marketplace/reports/sales.py]="tests/reports"
 )
 files=("$@")
 if [ ${#files[@]} -eq 0 ]; then

@@ -97,7 +97,7 @@ def _dashboard(actor: User, title: str, organization: Organization, program_list
     if with_graduates:
         shown = [p for p in program_list if may_see_graduates(actor, p)]
         dashboard.withheld = [p for p in program_list if p not in shown]
-        dashboard.graduates = metrics.graduate_rows(_scope(shown, filters)) if shown else []
+        dashboard.graduates = metrics.graduate_rows(_scope(shown, filters))
         for program in shown:
             programs.log_access(actor, program, action)
         commit()
@@ -140,19 +140,17 @@ def own_organization(actor: User) -> Organization:
 class PublicImpact:
     program: TrainingProgram
     report: metrics.ImpactReport | None  # None while too few opted-in graduates have sold
-    sellers: int
     shops: list[metrics.PublicShop] = field(default_factory=list)
 
 
 def public_impact(slug: str) -> PublicImpact:
     """The published impact of a program: figures over its opted-in graduates only, shown once at
-    least PUBLIC_MINIMUM_SELLERS of them have sold. Raises NotFound unless the organization has
-    published the page."""
+    least PUBLIC_MINIMUM_SELLERS of them have sold, and their shops (they chose to show the
+    program on them, so listing them singles nobody out). Raises NotFound unless the
+    organization has published the page."""
     program = db.session.scalar(sa.select(TrainingProgram).filter_by(slug=slug))
     if program is None or not program.impact_page_public:
         raise NotFound(_("Program not found."))
     report = metrics.impact_report(metrics.ReportScope(program_ids=(program.id,), public_only=True))
-    sellers = report.funnel.with_first_sale
-    shown = sellers >= PUBLIC_MINIMUM_SELLERS
-    return PublicImpact(program=program, sellers=sellers, report=report if shown else None,
-                        shops=metrics.public_shops(program.id) if shown else [])
+    shown = report.funnel.with_first_sale >= PUBLIC_MINIMUM_SELLERS
+    return PublicImpact(program=program, report=report if shown else None, shops=metrics.public_shops(program.id))

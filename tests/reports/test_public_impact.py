@@ -28,8 +28,11 @@ def test_the_page_exists_only_once_the_organization_publishes_it(client, impact_
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     use_language(client, "en")
     text = _text(client.get("/programs/bimtek-diy-2026/impact"))
-    # Two graduates have sold: too few to publish totals.
+    # Two graduates have sold: too few to publish totals; their shops are listed all the same,
+    # as they chose to show the program on them.
     assert "once at least 5 graduates" in text and "Rp 450,000" not in text
+    assert "Batik Ani" in text and "Batik Budi" in text
+    assert "Batik Citra" not in text  # no product on sale
 
 
 def test_an_officer_of_another_organization_cannot_publish(client, impact_world):

@@ -146,3 +146,39 @@ def test_indonesian_is_the_default(client, impact_world):
     login(client, "petugas@diy.test")
     text = _text(client.get(BIMTEK))
     assert "Rp 450.000" in text and "Januari 2026" in text
+
+
+def test_the_page_names_the_program_and_its_organization_and_logs_the_look_as_a_view(client, impact_world):
+    officer = _officer(client, impact_world)
+    text = _text(officer.get(LAPAS))
+    assert "Impact report: Wirausaha Baru Lapas 2026" in text and "Dinas Perindustrian DIY" in text
+    entry = db.session.scalars(sa.select(AccessLogEntry).order_by(AccessLogEntry.id.desc())).first()
+    assert (entry.action, entry.program_id) == ("view_report", impact_world.lapas.id)
+    organization = officer.get(ORGANIZATION).get_data(as_text=True)
+    assert "Impact report: Dinas Perindustrian DIY" in _text(officer.get(ORGANIZATION))
+    # The organization's report links each program's own: the newest first, then in the order added.
+    links = re.findall(r'href="/officer/reports/programs/([^"/]+)"', organization)
+    assert links == ["bimtek-diy-2026", "lapas-wirogunan-2026"]
+
+
+def test_an_admin_who_also_belongs_to_the_organization_still_does_not_see_lapas_graduates(client, impact_world):
+    impact_world.admin.organization = impact_world.org
+    db.session.commit()
+    login(client, "admin@canting.test")
+    assert "Eko Prasetyo" not in _text(client.get(LAPAS))
+
+
+def test_the_services_refuse_a_range_that_ends_before_it_starts(impact_world):
+    from datetime import date
+
+    import pytest
+
+    from marketplace.core.errors import ValidationFailed
+    from marketplace.reports import services
+
+    with pytest.raises(ValidationFailed):
+        services.program_dashboard(impact_world.officer, "bimtek-diy-2026",
+                                   services.ReportFilters(since=date(2026, 3, 1), until=date(2026, 2, 1)))
+    with pytest.raises(ValidationFailed):
+        services.organization_dashboard(impact_world.officer, "disperindag-diy",
+                                        services.ReportFilters(since=date(2026, 3, 1), until=date(2026, 2, 1)))
