@@ -100,8 +100,8 @@ class Buyer:
 class Buyers:
     """Draws the buyer of each order; remembers them, so some come back."""
 
-    def __init__(self, rng: random.Random, accounts: list[Buyer] = ()):
-        self.rng = rng
+    def __init__(self, rng: random.Random, accounts: list[Buyer] = (), *, returning: float = RETURNING_SHARE):
+        self.rng, self.returning = rng, returning
         self.seen: dict[str, list[Buyer]] = {}  # province, or country abroad -> buyers so far
         self.accounts = list(accounts)
         self.provinces = list(PLACES)
@@ -123,7 +123,7 @@ class Buyers:
             while where == shop.province:
                 where = rng.choices(self.provinces, self.weights)[0]
         earlier = self.seen.setdefault(where, [])
-        if earlier and rng.random() < RETURNING_SHARE:
+        if earlier and rng.random() < self.returning:
             return rng.choice(earlier)
         buyer = self._new_abroad(where) if where not in PLACES else self._new_in(where, shop)
         earlier.append(buyer)
