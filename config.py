@@ -104,6 +104,10 @@ class Config:
     MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Canting <no-reply@canting.local>")
 
+    # Product page views are tallied in each web process and written in one batch once the
+    # oldest is this many seconds old (catalog/page_views.py); 0 writes after every page.
+    PRODUCT_VIEWS_FLUSH_SECONDS = float(os.environ.get("PRODUCT_VIEWS_FLUSH_SECONDS", 60))
+
     # Minutes an unpaid order holds its stock before the expiry job cancels it.
     ORDER_PAYMENT_WINDOW = int(os.environ.get("ORDER_PAYMENT_WINDOW", 30))
     # Days after shipping when a parcel the buyer never confirmed counts as delivered.

@@ -67,6 +67,7 @@ def configure_proxies_and_hosts(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    from marketplace.catalog.page_views import init_page_views
     from marketplace.core.i18n import register_template_helpers, select_locale
     from marketplace.core.jobs import init_jobs
     from marketplace.core.security import init_security_headers
@@ -82,6 +83,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     mail.init_app(app)
     init_jobs(app)
+    init_page_views(app)
     init_security_headers(app)
     api.init_app(app, spec_kwargs={"components": {}})
     api.spec.components.security_scheme(
@@ -165,6 +167,10 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.programs import account_views  # noqa: F401  (its routes join programs_bp)
     from marketplace.programs import api as programs_api
     from marketplace.programs.views import bp as programs_bp
+    from marketplace.reports import api as reports_api
+    from marketplace.reports.program_views import bp as reports_programs_bp
+    from marketplace.reports.admin_views import bp as reports_admin_bp
+    from marketplace.reports.views import bp as reports_bp
 
     app.register_blueprint(core_bp)
     app.register_blueprint(catalog_bp)
@@ -176,6 +182,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(payments_bp)
     app.register_blueprint(payments_seller_bp)
     app.register_blueprint(payments_refunds_bp)
+    app.register_blueprint(reports_programs_bp)
+    app.register_blueprint(reports_admin_bp)
+    app.register_blueprint(reports_bp)
     refunds.connect_signals(app)
     # Stripe signs its webhooks; it cannot hold a CSRF token, and the signature is the check.
     app.register_blueprint(webhooks_bp)
@@ -184,7 +193,7 @@ def register_blueprints(app: Flask) -> None:
     register_media(app)
     # The API authenticates with bearer tokens only, never the session cookie, so CSRF cannot apply.
     for blueprint in (accounts_api.blp, programs_api.blp, catalog_api.blp, orders_api.blp, shipping_api.blp,
-                      payments_api.blp, ledger_api.blp, refund_api.blp):
+                      payments_api.blp, ledger_api.blp, refund_api.blp, reports_api.blp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
         register_json_blueprint(app, blueprint)

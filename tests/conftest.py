@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from marketplace import create_app
+from marketplace.catalog import page_views
 from marketplace.extensions import db as _db
 from marketplace.extensions import limiter
 from tests import factories
@@ -98,6 +99,9 @@ def db(app):
     # The locmem backend appends to the app's mail state, not to the Mail object.
     app.extensions["mailman"].outbox = []
     yield _db
+    # The test client never closes a response as a server does, so views counted on product
+    # pages stay in the process's tally: forget them with the rows they belonged to.
+    page_views.tally(app).take()
     _db.session.rollback()
     _db.session.remove()
     with _db.engine.begin() as connection:

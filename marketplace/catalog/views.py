@@ -1,13 +1,13 @@
 """Storefront pages: home, shop pages and the artisan's shop settings."""
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from marketplace.accounts.models import Role
 from marketplace.accounts.policy import roles_required
-from marketplace.catalog import images, listing, queries, services
+from marketplace.catalog import images, listing, page_views, queries, services
 from marketplace.catalog.media import media_url
 from marketplace.accounts.forms import ConfirmForm
 from marketplace.catalog.forms import NewProductForm, PhotoUploadForm, ProductForm, QuickEditForm, ShopForm, SuspendForm
@@ -74,9 +74,11 @@ def product_detail(product_id: int, slug: str | None = None):
     if slug != product.slug:
         return redirect(url_for("catalog.product_detail", product_id=product.id, slug=product.slug), 301)
     badges = program_queries.badges_by_artisan([product.shop.owner_id])[product.shop.owner_id]
-    return render_template("catalog/product.html", product=product, badges=badges,
-                           categories=CATEGORY_LABELS, techniques=TECHNIQUE_FILTER_LABELS,
-                           jsonld=product_jsonld(product))
+    response = make_response(render_template("catalog/product.html", product=product, badges=badges,
+                                             categories=CATEGORY_LABELS, techniques=TECHNIQUE_FILTER_LABELS,
+                                             jsonld=product_jsonld(product)))
+    page_views.count_view(product, response)
+    return response
 
 
 def product_jsonld(product: Product) -> dict:

@@ -37,6 +37,21 @@ def format_day(value: date | datetime | None) -> str:
     return format_date(value, format="long")
 
 
+def format_number(value: int | float | None) -> str:
+    """A count or share with the language's separators: 1.250 and 12,5 in Indonesian."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.#")
+
+
+def format_month(value: str | None) -> str:
+    """A 'YYYY-MM' month as 'Januari 2026' in Indonesian, 'January 2026' in English."""
+    if not value:
+        return ""
+    year, month = value.split("-")
+    return format_date(date(int(year), int(month), 1), format="MMMM y")
+
+
 def format_moment(value: datetime | None) -> str:
     """Date and time in Asia/Jakarta, e.g. '3 Jun 2021 14.05'."""
     if value is None:
@@ -49,6 +64,8 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_rupiah, "rupiah")
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_moment, "moment")
+    app.add_template_filter(format_number, "number")
+    app.add_template_filter(format_month, "month")
 
     @app.context_processor
     def inject_locale():

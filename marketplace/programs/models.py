@@ -306,6 +306,8 @@ ACCESS_ACTION_LABELS = {
     "import_roster": _l("Imported a roster"),
     "view_invitations": _l("Viewed the invitation list"),
     "decide_refused": _l("Tried to decide an already decided claim"),
+    "view_report": _l("Viewed the graduates in an impact report"),
+    "export_report": _l("Exported the graduates in an impact report"),
     GraduationStatus.VERIFIED.value: _l("Verified a claim"),
     GraduationStatus.REJECTED.value: _l("Rejected a claim"),
 }

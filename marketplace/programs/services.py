@@ -187,6 +187,17 @@ def update_program(actor: User, slug: str, **values) -> TrainingProgram:
     return program
 
 
+def set_impact_page(actor: User, slug: str, *, public: bool) -> TrainingProgram:
+    """An officer of the program's organization (or an admin) publishes or withdraws the program's
+    public impact page; the change is kept with the program's other edits. Raises NotFound."""
+    program = program_for_officer(actor, slug)
+    if program.impact_page_public != public:
+        _record_edit(actor, program, "update", {"impact_page_public": [program.impact_page_public, public]})
+        program.impact_page_public = public
+    commit()
+    return program
+
+
 def program_edits(actor: User, slug: str) -> list[ProgramEdit]:
     """A program's audited creation and edits, newest first, for admins. Raises NotFound."""
     program = program_for_officer(actor, slug)

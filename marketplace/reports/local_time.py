@@ -58,6 +58,14 @@ class local_month(_LocalTime):  # noqa: N801
     inherit_cache = True
 
 
+class date_month(FunctionElement):  # noqa: N801
+    """'YYYY-MM' of a DATE column that already holds a day in the platform's zone (such as
+    product_view_days.day), so no zone shift applies."""
+    type = sa.String()
+    name = "date_month"
+    inherit_cache = True
+
+
 class days_between(FunctionElement):  # noqa: N801
     """Whole days from the date EARLIER to the date LATER (both DATE expressions)."""
     type = sa.Integer()
@@ -91,6 +99,16 @@ def _local_month_pg(element, compiler, **kw):
 @compiles(local_month, "sqlite")
 def _local_month_sqlite(element, compiler, **kw):
     return f"strftime('%Y-%m', {_moment_sql(element, compiler, **kw)}, '{_offset_minutes(element.zone):+d} minutes')"
+
+
+@compiles(date_month, "postgresql")
+def _date_month_pg(element, compiler, **kw):
+    return f"to_char({_moment_sql(element, compiler, **kw)}, 'YYYY-MM')"
+
+
+@compiles(date_month, "sqlite")
+def _date_month_sqlite(element, compiler, **kw):
+    return f"strftime('%Y-%m', {_moment_sql(element, compiler, **kw)})"
 
 
 @compiles(days_between, "postgresql")

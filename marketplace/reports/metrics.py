@@ -17,23 +17,24 @@ written down once in docs/reports.md:
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from marketplace.accounts.models import User
-from marketplace.catalog.models import Product, ProductStatus, Shop
+from marketplace.catalog.models import Product, ProductStatus, Shop, ShopStatus
 from marketplace.core.regions import ISLAND_GROUP_OF_PROVINCE
 from marketplace.extensions import db
-from marketplace.orders.models import Order, OrderItem, ShopOrder, ShopOrderStatus
-from marketplace.payments.models import LedgerEntry, LedgerKind, Refund, RefundLine, RefundStatus
 from marketplace.programs.models import Graduation, GraduationStatus, TrainingProgram
+from marketplace.reports import sales
 from marketplace.reports.local_time import (
-    day_end, day_start, days_between, local_day, local_month, local_today,
+    day_end, day_start, days_between, local_day, local_today,
 )
 
 HOME_COUNTRY = "ID"
+SALE_LINES_TABLE = "report_sale_lines"
 FIRST_SALE_WINDOWS = (30, 90, 180)
 
 
@@ -126,6 +127,7 @@ class SoldRow:
     key: str  # a technique, category or motif code
     units: int
     sales: int
+    name: str = ""  # a motif as a seller spelled it (its key is the spelling folded)
 
 
 @dataclass
@@ -202,63 +204,42 @@ def parse_cohort(text: str | None) -> str | None:
     return date.fromisoformat(text).isoformat()
 
 
-def _item_refunds():
-    """What succeeded refunds gave back per order item (shipping refunds have no item)."""
+def _sale_lines_query(scope: ReportScope, graduates) -> sa.Select:
+    """The graduates' sale lines (reports/sales.py) paid up to the scope's last day, from the day
+    each graduated on: first sales are looked for since graduation, whatever the range's start."""
+    window = {"paid_before": day_end(scope.until)} if scope.until is not None else {}
+    lines = sales.sale_lines(**window)
+    paid_on = local_day(lines.c.paid_at)
     return (
-        sa.select(RefundLine.order_item_id,
-                  sa.func.sum(RefundLine.amount).label("amount"),
-                  sa.func.sum(RefundLine.quantity).label("units"))
-        .join(Refund, Refund.id == RefundLine.refund_id)
-        .where(Refund.status == RefundStatus.SUCCEEDED.value, RefundLine.order_item_id.is_not(None))
-        .group_by(RefundLine.order_item_id)
-        .subquery("item_refunds")
-    )
-
-
-def _sale_lines(scope: ReportScope, graduates, *, from_since: bool = True, name: str = "sale_lines"):
-    """The graduates' sale lines (see the module's docstring) paid up to the scope's last day, and
-    from its first day unless FROM_SINCE is off (first sales are looked for since graduation)."""
-    refunds = _item_refunds()
-    paid_on = local_day(Order.paid_at)
-    query = (
-        sa.select(
-            OrderItem.id.label("item_id"), OrderItem.product_id,
-            ShopOrder.id.label("shop_order_id"), Order.id.label("order_id"),
-            graduates.c.artisan_id, graduates.c.graduated_on, graduates.c.home_province,
-            paid_on.label("paid_on"), local_month(Order.paid_at).label("month"),
-            Order.country.label("buyer_country"), Order.province.label("buyer_province"),
-            (OrderItem.unit_price * OrderItem.quantity - sa.func.coalesce(refunds.c.amount, 0)).label("amount"),
-            (OrderItem.quantity - sa.func.coalesce(refunds.c.units, 0)).label("units"),
-        )
-        .select_from(OrderItem)
-        .join(ShopOrder, ShopOrder.id == OrderItem.shop_order_id)
-        .join(Order, Order.id == ShopOrder.order_id)
-        .join(Shop, Shop.id == ShopOrder.shop_id)
+        sa.select(lines.c.product_id, lines.c.shop_order_id, lines.c.order_id, lines.c.paid_at,
+                  graduates.c.artisan_id, graduates.c.graduated_on, graduates.c.home_province,
+                  paid_on.label("paid_on"), lines.c.month, lines.c.buyer_country, lines.c.buyer_province,
+                  lines.c.amount, lines.c.units)
+        .join(Shop, Shop.id == lines.c.shop_id)
         .join(graduates, graduates.c.artisan_id == Shop.owner_id)
-        .outerjoin(refunds, refunds.c.order_item_id == OrderItem.id)
-        .where(Order.paid_at.is_not(None),
-               ShopOrder.status != ShopOrderStatus.CANCELLED.value,
-               paid_on >= graduates.c.graduated_on)
-    )
-    if scope.until is not None:
-        query = query.where(Order.paid_at < day_end(scope.until))
-    if from_since and scope.since is not None:
-        query = query.where(Order.paid_at >= day_start(scope.since))
-    return query.cte(name)
-
-
-def _commission_per_shop_order():
-    """The platform's commission on each shop order as the ledger kept it, after returns."""
-    return (
-        sa.select(LedgerEntry.shop_order_id, (-sa.func.sum(LedgerEntry.amount)).label("commission"))
-        .where(LedgerEntry.kind.in_((LedgerKind.COMMISSION.value, LedgerKind.COMMISSION_RETURN.value)))
-        .group_by(LedgerEntry.shop_order_id)
-        .subquery("commissions")
+        .where(paid_on >= graduates.c.graduated_on)
     )
 
 
-def _counted_orders(amount_column, order_column):
-    return sa.func.count(sa.distinct(sa.case((amount_column > 0, order_column))))
+@contextmanager
+def _sale_lines(scope: ReportScope, graduates):
+    """The sale lines written once into a temporary table, (all lines since graduation, lines in
+    the scope's range): a dozen aggregates then scan a few narrow rows each instead of joining
+    orders, items, shops, graduations and refunds again for every figure. A temporary table
+    belongs to this connection only, so concurrent reports never see each other's."""
+    query = _sale_lines_query(scope, graduates)
+    table = sa.Table(SALE_LINES_TABLE, sa.MetaData(),
+                     *(sa.Column(column.key, column.type) for column in query.selected_columns),
+                     prefixes=["TEMPORARY"])
+    connection = db.session.connection()
+    table.drop(connection, checkfirst=True)  # left by a report that failed on this connection
+    table.create(connection)
+    connection.execute(table.insert().from_select([column.key for column in query.selected_columns], query))
+    in_range = table
+    if scope.since is not None:
+        in_range = sa.select(table).where(table.c.paid_at >= day_start(scope.since)).subquery("lines_in_range")
+    yield table, in_range
+    table.drop(connection)
 
 
 # --- the figures ----------------------------------------------------------------------------------
@@ -278,10 +259,10 @@ def _totals_and_months(lines) -> tuple[Totals, list[MonthRow]]:
         .group_by(per_order.c.month)
         .order_by(per_order.c.month)
     ).all()
-    commissions = _commission_per_shop_order()
+    commissions = sales.net_commissions()
     shop_orders = sa.select(lines.c.shop_order_id, lines.c.month).distinct().subquery("report_shop_orders")
     month_commission = dict(db.session.execute(
-        sa.select(shop_orders.c.month, sa.func.sum(commissions.c.commission))
+        sa.select(shop_orders.c.month, -sa.func.sum(commissions.c.commission))
         .join(commissions, commissions.c.shop_order_id == shop_orders.c.shop_order_id)
         .group_by(shop_orders.c.month)
     ).all())
@@ -297,8 +278,7 @@ def _totals_and_months(lines) -> tuple[Totals, list[MonthRow]]:
     return totals, months
 
 
-def _funnel_and_first_sales(scope: ReportScope, graduates) -> tuple[Funnel, FirstSales]:
-    all_lines = _sale_lines(scope, graduates, from_since=False, name="lines_since_graduation")
+def _funnel_and_first_sales(scope: ReportScope, graduates, all_lines) -> tuple[Funnel, FirstSales]:
     first = (
         sa.select(all_lines.c.artisan_id,
                   days_between(sa.func.min(all_lines.c.paid_on), all_lines.c.graduated_on).label("days"))
@@ -366,7 +346,7 @@ def _buyers(lines) -> Buyers:
     def places(key, *where):
         rows = db.session.execute(
             sa.select(key.label("key"), sa.func.sum(lines.c.amount).label("sales"),
-                      _counted_orders(lines.c.amount, lines.c.order_id))
+                      sales.counted_orders(lines))
             .where(*where)
             .group_by(key)
             .having(sa.func.sum(lines.c.amount) > 0)
@@ -382,42 +362,48 @@ def _buyers(lines) -> Buyers:
     )
 
 
-def _sold_by(lines, column) -> list[SoldRow]:
+def _sold_by(lines, column, name=None) -> list[SoldRow]:
+    name = sa.func.min(name if name is not None else column)
     rows = db.session.execute(
-        sa.select(column.label("key"), sa.func.sum(lines.c.units), sa.func.sum(lines.c.amount).label("sales"))
+        sa.select(column.label("key"), sa.func.sum(lines.c.units), sa.func.sum(lines.c.amount).label("sales"),
+                  name)
         .select_from(lines)
         .join(Product, Product.id == lines.c.product_id)
         .group_by(column)
         .having(sa.func.sum(lines.c.amount) > 0)
         .order_by(sa.desc("sales"), column)
     ).all()
-    return [SoldRow(key=key or "", units=int(units), sales=int(sales)) for key, units, sales in rows]
+    return [SoldRow(key=key or "", units=int(units), sales=int(sales), name=label or "")
+            for key, units, sales, label in rows]
 
 
 def impact_report(scope: ReportScope) -> ImpactReport:
     """Every aggregate figure of SCOPE. Reads only; the caller decides who may see it."""
     graduates = _graduates(scope)
-    lines = _sale_lines(scope, graduates)
-    funnel, first_sales = _funnel_and_first_sales(scope, graduates)
-    totals, monthly = _totals_and_months(lines)
-    return ImpactReport(
-        scope=scope, funnel=funnel, first_sales=first_sales, totals=totals, monthly=monthly,
-        buyers=_buyers(lines),
-        techniques=_sold_by(lines, Product.technique),
-        categories=_sold_by(lines, Product.category),
-        motifs=_sold_by(lines, Product.motif_key),
-    )
+    with _sale_lines(scope, graduates) as (all_lines, lines):
+        funnel, first_sales = _funnel_and_first_sales(scope, graduates, all_lines)
+        totals, monthly = _totals_and_months(lines)
+        return ImpactReport(
+            scope=scope, funnel=funnel, first_sales=first_sales, totals=totals, monthly=monthly,
+            buyers=_buyers(lines),
+            techniques=_sold_by(lines, Product.technique),
+            categories=_sold_by(lines, Product.category),
+            motifs=_sold_by(lines, Product.motif_key, Product.motif),
+        )
 
 
 def graduate_rows(scope: ReportScope) -> list[GraduateRow]:
     """One row per graduate in SCOPE, best sellers first. Names people: callers check who asks
     and log the look for correctional-facility programs."""
     graduates = _graduates(scope)
-    lines = _sale_lines(scope, graduates)
-    all_lines = _sale_lines(scope, graduates, from_since=False, name="lines_since_graduation")
-    sales = (
+    with _sale_lines(scope, graduates) as (all_lines, lines):
+        return _graduate_rows(graduates, all_lines, lines)
+
+
+def _graduate_rows(graduates, all_lines, lines) -> list[GraduateRow]:
+    per_graduate = (
         sa.select(lines.c.artisan_id,
-                  _counted_orders(lines.c.amount, lines.c.order_id).label("orders"),
+                  sales.counted_orders(lines).label("orders"),
                   sa.func.sum(lines.c.units).label("units"), sa.func.sum(lines.c.amount).label("sales"))
         .group_by(lines.c.artisan_id)
         .subquery("graduate_sales")
@@ -436,15 +422,15 @@ def graduate_rows(scope: ReportScope) -> list[GraduateRow]:
     )
     rows = db.session.execute(
         sa.select(User.id, User.name, TrainingProgram.title, graduates.c.graduated_on, Shop.name, Shop.slug,
-                  sa.func.coalesce(listings, 0), sa.func.coalesce(sales.c.orders, 0),
-                  sa.func.coalesce(sales.c.units, 0), sa.func.coalesce(sales.c.sales, 0), first.c.first_on)
+                  sa.func.coalesce(listings, 0), sa.func.coalesce(per_graduate.c.orders, 0),
+                  sa.func.coalesce(per_graduate.c.units, 0), sa.func.coalesce(per_graduate.c.sales, 0), first.c.first_on)
         .select_from(graduates)
         .join(User, User.id == graduates.c.artisan_id)
         .join(TrainingProgram, TrainingProgram.id == graduates.c.program_id)
         .outerjoin(Shop, Shop.owner_id == graduates.c.artisan_id)
-        .outerjoin(sales, sales.c.artisan_id == graduates.c.artisan_id)
+        .outerjoin(per_graduate, per_graduate.c.artisan_id == graduates.c.artisan_id)
         .outerjoin(first, first.c.artisan_id == graduates.c.artisan_id)
-        .order_by(sa.desc(sa.func.coalesce(sales.c.sales, 0)), User.name, User.id)
+        .order_by(sa.desc(sa.func.coalesce(per_graduate.c.sales, 0)), User.name, User.id)
     ).all()
     return [
         GraduateRow(artisan_id=r[0], name=r[1], program_title=r[2], graduated_on=_as_date(r[3]),
@@ -452,6 +438,28 @@ def graduate_rows(scope: ReportScope) -> list[GraduateRow]:
                     sales=int(r[9]), first_sale_on=_as_date(r[10]))
         for r in rows
     ]
+
+
+@dataclass
+class PublicShop:
+    name: str
+    slug: str
+    city: str
+    province: str
+
+
+def public_shops(program_id: int) -> list[PublicShop]:
+    """The active shops of PROGRAM_ID's graduates who show the program on their shop and have a
+    product on sale, by name: the "shop the graduates" list of the public impact page."""
+    listed = sa.exists().where(Product.shop_id == Shop.id, Product.status == ProductStatus.ACTIVE.value)
+    rows = db.session.execute(
+        sa.select(Shop.name, Shop.slug, Shop.city, Shop.province)
+        .join(Graduation, Graduation.artisan_id == Shop.owner_id)
+        .where(Graduation.program_id == program_id, Graduation.status == GraduationStatus.VERIFIED.value,
+               Graduation.public.is_(True), Shop.status == ShopStatus.ACTIVE.value, listed)
+        .order_by(Shop.name, Shop.id)
+    ).all()
+    return [PublicShop(*row) for row in rows]
 
 
 def _as_date(value) -> date | None:
