@@ -9,7 +9,7 @@
 2. generates one organization and its program, GRADUATES verified graduates in 13 cohorts over
    the last 24 months, each with a shop and five products (6 % only drafts; of the others 15 %
    never sell), buyers in every province and abroad, and ORDERS paid orders over those months
-   with marketplace/demo_sales.py's SalesHistory, the demo's own generator: items, card and
+   with the demo's own generator (marketplace/demo_sales.py, demo_rows.py): items, card and
    bank-transfer payments, seller cancellations and refunds with their lines, the ledger's sale,
    commission, refund and commission-return entries, and about 4 % more checkouts that expired
    unpaid. Rows go in with one executemany per table and chunk of 5,000; PostgreSQL is ANALYZEd
@@ -88,7 +88,7 @@ def build_people(connection, rng: random.Random, n_graduates: int, now: datetime
     from marketplace.accounts.models import User, UserRole
     from marketplace.catalog.models import Product, Shop, Variant, motif_key
     from marketplace.demo_buyers import PLACES
-    from marketplace.demo_sales import Listing, Seller, local_midnight, local_day
+    from marketplace.demo_rows import Listing, Seller, local_day, local_midnight
     from marketplace.orders import shipping
     from marketplace.orders.models import Zone
     from marketplace.programs.models import Graduation, Organization, TrainingProgram
@@ -147,8 +147,8 @@ def build_people(connection, rng: random.Random, n_graduates: int, now: datetime
         if listed and rng.random() >= SILENT_SHARE and first_sale_at < now - timedelta(hours=1):
             rates = dict(shipping.DEFAULT_RATES)
             if rng.random() < ABROAD_SHOP_SHARE:
-                standard = rates[Zone.INTERNATIONAL]
-                rates[Zone.INTERNATIONAL] = shipping.Rate(Zone.INTERNATIONAL, True, standard.base_fee, standard.per_kg_fee)
+                usual = rates[Zone.INTERNATIONAL]
+                rates[Zone.INTERNATIONAL] = shipping.Rate(Zone.INTERNATIONAL, True, usual.base_fee, usual.per_kg_fee)
             sellers.append(Seller(shop_id, city, province, 2, rates, listings, first_sale_at,
                                   orders_per_month=_lognormal_days(rng, 3, 0.9)))
     for model, rows in ((User, users), (UserRole, roles), (Graduation, graduations), (Shop, shops),
@@ -162,10 +162,10 @@ def build_orders(connection, rng: random.Random, sellers, n_orders: int, now: da
     """N_ORDERS paid orders (and the expired checkouts among them) of SELLERS, written in chunks.
     Returns how many rows of each table were written."""
     from marketplace.demo_buyers import Buyers
-    from marketplace.demo_sales import (
-        EXPIRED_SHARE, WRITE_ORDER, SalesHistory, build_history, first_free_ids, local_day, order_moments,
-        write_rows,
+    from marketplace.demo_rows import (
+        EXPIRED_SHARE, WRITE_ORDER, SalesHistory, first_free_ids, local_day, write_rows,
     )
+    from marketplace.demo_sales import build_history, order_moments
 
     start = min(local_day(seller.first_sale_at) for seller in sellers)
     span = max(1, (local_day(now) - start).days)
@@ -187,7 +187,7 @@ def build_orders(connection, rng: random.Random, sellers, n_orders: int, now: da
 
 
 def generate(app, args, now: datetime):
-    from marketplace.demo_sales import sync_sequences
+    from marketplace.demo_rows import sync_sequences
     from marketplace.extensions import db
 
     rng = random.Random(args.seed)

@@ -12,7 +12,8 @@ from marketplace.core.regions import PROVINCES
 from marketplace.core.times import as_utc, utcnow
 from marketplace.demo import DEMO_PASSWORD, PROGRAMS
 from marketplace.demo_buyers import PLACES
-from marketplace.demo_sales import HISTORY_KEY, LEBARAN, history_window, local_day
+from marketplace.demo_rows import local_day
+from marketplace.demo_sales import HISTORY_KEY, LEBARAN, history_window
 from marketplace.orders import services as order_services
 from marketplace.orders import shipping
 from marketplace.orders.models import Order
