@@ -19,7 +19,10 @@ from marketplace.accounts.models import User
 from marketplace.catalog.models import Shop
 from marketplace.core.times import utcnow
 from marketplace.core.transaction import atomic
+from marketplace.demo_buyers import Buyer
+from marketplace.demo_sales import seed_sales_history
 from marketplace.extensions import db
+from marketplace.orders.address import clean_address
 from marketplace.programs.models import Graduation, Organization, TrainingProgram
 
 DEMO_PASSWORD = "canting-demo-2026"
@@ -159,6 +162,16 @@ PEOPLE = [
     {"email": "nurul@canting.test", "name": "Nurul Aini", "roles": ["buyer", "artisan"]},
     {"email": "budi@canting.test", "name": "Budi Santoso", "roles": ["buyer", "artisan"]},
     {"email": "agus@canting.test", "name": "Agus Pratama", "roles": ["buyer", "artisan"]},
+    # More graduates, so that each program's funnel narrows: one opened a shop that lists nothing
+    # yet, one lists and has not sold, two have no shop (demo_sales.py gives the others sales).
+    {"email": "dian@canting.test", "name": "Dian Puspitasari", "roles": ["buyer", "artisan"]},
+    {"email": "yanti@canting.test", "name": "Yanti Marlina", "roles": ["buyer", "artisan"]},
+    {"email": "hendra@canting.test", "name": "Hendra Gunawan", "roles": ["buyer", "artisan"]},
+    {"email": "siti@canting.test", "name": "Siti Rohani", "roles": ["buyer", "artisan"]},
+    {"email": "rini@canting.test", "name": "Rini Handayani", "roles": ["buyer", "artisan"]},
+    {"email": "fajar@canting.test", "name": "Fajar Ramadhan", "roles": ["buyer", "artisan"]},
+    {"email": "ayu@canting.test", "name": "Ayu Kartika", "roles": ["buyer", "artisan"]},
+    {"email": "andi@canting.test", "name": "Andi Saputra", "roles": ["buyer", "artisan"]},
     {"email": "buyer@canting.test", "name": "Maya Lestari", "roles": ["buyer"]},
     {"email": "emma@canting.test", "name": "Emma de Vries", "roles": ["buyer"], "locale": "en"},
 ]
@@ -172,6 +185,14 @@ GRADUATIONS = [
     ("agus@canting.test", "coaching-pengembangan-motif-batik-kaltim-2022", "verified", True, "BI-KT-2022-09", date(2022, 9, 27)),
     ("budi@canting.test", "pelatihan-batik-banyuasin-kolaborasi-jumputan-2024", "claimed", True, "DKR-BA-2024-031", date(2024, 2, 27)),
     ("agus@canting.test", "bimtek-diversifikasi-sandang-muara-enim-2021", "claimed", True, "DS-ME-2021-11", date(2021, 6, 3)),
+    ("dian@canting.test", "bimtek-diversifikasi-sandang-muara-enim-2021", "verified", True, "DS-ME-2021-02", date(2021, 6, 3)),
+    ("yanti@canting.test", "bimtek-diversifikasi-sandang-muara-enim-2021", "verified", True, "DS-ME-2021-08", date(2021, 6, 3)),
+    ("hendra@canting.test", "bimtek-diversifikasi-sandang-muara-enim-2021", "verified", True, "DS-ME-2021-13", date(2021, 6, 3)),
+    ("siti@canting.test", "bimtek-diversifikasi-sandang-muara-enim-2021", "verified", False, "DS-ME-2021-14", date(2021, 6, 3)),
+    ("rini@canting.test", "coaching-pengembangan-motif-batik-kaltim-2022", "verified", True, "BI-KT-2022-03", date(2022, 9, 27)),
+    ("fajar@canting.test", "coaching-pengembangan-motif-batik-kaltim-2022", "verified", True, "BI-KT-2022-11", date(2022, 9, 27)),
+    ("ayu@canting.test", "pelatihan-batik-banyuasin-kolaborasi-jumputan-2024", "verified", True, "DKR-BA-2024-017", date(2024, 2, 27)),
+    ("andi@canting.test", "pelatihan-batik-banyuasin-kolaborasi-jumputan-2024", "verified", False, "DKR-BA-2024-022", date(2024, 2, 27)),
 ]
 
 SHOPS = [
@@ -191,6 +212,24 @@ SHOPS = [
     {"owner": "agus@canting.test", "slug": "batik-kaltim-agus", "name": "Batik Kaltim Agus",
      "city": "Kota Samarinda", "province": "Kalimantan Timur", "shipping_origin": "Samarinda",
      "story": "Motif batik Kaltim yang digali dari flora dan fauna Kalimantan Timur."},
+    {"owner": "dian@canting.test", "slug": "batik-bunga-kopi-dian", "name": "Batik Bunga Kopi Dian",
+     "city": "Kabupaten Muara Enim", "province": "Sumatera Selatan", "shipping_origin": "Tanjung Enim",
+     "story": "Batik cap bermotif bunga kopi dari kebun keluarga di Semendo."},
+    {"owner": "yanti@canting.test", "slug": "rumah-batik-yanti", "name": "Rumah Batik Yanti",
+     "city": "Kota Prabumulih", "province": "Sumatera Selatan", "shipping_origin": "Prabumulih",
+     "story": "Kain dan selendang batik cap motif nanas, buah khas Prabumulih."},
+    {"owner": "hendra@canting.test", "slug": "hendra-batik-enim", "name": "Hendra Batik Enim",
+     "city": "Kabupaten Muara Enim", "province": "Sumatera Selatan", "shipping_origin": "Muara Enim",
+     "story": "Toko baru: produk pertama sedang difoto."},
+    {"owner": "rini@canting.test", "slug": "sanggar-batik-rini", "name": "Sanggar Batik Rini",
+     "city": "Kota Balikpapan", "province": "Kalimantan Timur", "shipping_origin": "Balikpapan",
+     "story": "Batik tulis pewarna alam dengan motif daun dan bunga hutan Kalimantan."},
+    {"owner": "fajar@canting.test", "slug": "batik-fajar-bontang", "name": "Batik Fajar Bontang",
+     "city": "Kota Bontang", "province": "Kalimantan Timur", "shipping_origin": "Bontang",
+     "story": "Batik cap motif mandau dan perisai Dayak."},
+    {"owner": "ayu@canting.test", "slug": "jumputan-ayu", "name": "Jumputan Ayu",
+     "city": "Kabupaten Banyuasin", "province": "Sumatera Selatan", "shipping_origin": "Pangkalan Balai",
+     "story": "Jumputan warna pelangi, diikat dan dicelup satu per satu."},
 ]
 
 
@@ -205,7 +244,15 @@ SHOP_STYLES = {
     "jumputan-banyuasin-budi": [("Jumputan", "jumputan", "synthetic"), ("Pedade", "jumputan", "natural")],
     "batik-kaltim-agus": [("Burung Enggang", "tulis", "natural"), ("Mega Mendung", "printing", "synthetic"),
                           ("Pakis", "cap", "synthetic")],
+    "batik-bunga-kopi-dian": [("Bunga Kopi", "cap", "synthetic")],
+    "rumah-batik-yanti": [("Nanas", "cap", "synthetic")],
+    "hendra-batik-enim": [("Bukit Serelo", "cap", "synthetic")],
+    "sanggar-batik-rini": [("Shorea", "tulis", "natural")],
+    "batik-fajar-bontang": [("Mandau", "cap", "synthetic")],
+    "jumputan-ayu": [("Jumputan Pelangi", "jumputan", "synthetic")],
 }
+# A shop opened whose products are still drafts: a graduate with a shop and no active listing.
+SHOPS_WITHOUT_LISTINGS = {"hendra-batik-enim"}
 PRODUCT_KINDS = [
     # (category, title pattern, price, weight_g, variants, length x width)
     ("cloth", "Kain Batik {technique_name} Motif {motif}", 450_000, 350, [("2 x 1,15 m", 3)], (200, 115)),
@@ -249,9 +296,11 @@ def _seed_products(people: dict, created: dict) -> None:
                     material="Katun primissima" if category != "accessory" else "Sutra ATBM",
                     weight_g=weight, price=price + 5_000 * (n % 7),
                     length_cm=size[0] if size else None, width_cm=size[1] if size else None,
-                    status="active", variants=[{"name": v, "stock": s} for v, s in variants],
+                    status="draft" if shop.slug in SHOPS_WITHOUT_LISTINGS else "active",
+                    variants=[{"name": v, "stock": s} for v, s in variants],
                 )
-                product_images.add_product_image(shop.owner, product.id, io.BytesIO(_demo_picture(motif)))
+                if shop.slug not in SHOPS_WITHOUT_LISTINGS:  # its first products are still being photographed
+                    product_images.add_product_image(shop.owner, product.id, io.BytesIO(_demo_picture(motif)))
                 created["products"] += 1
 
 
@@ -265,7 +314,8 @@ MADE_TO_ORDER = {"shop": "rahmat-batik-tulis", "title": "Kain Batik Tulis Motif 
 SHIPPING_RATES = {"same_city": (8_000, 4_000), "same_province": (12_000, 6_000),
                   "same_island_group": (18_000, 10_000), "domestic": (27_000, 17_000)}
 SHIPPING_RATES_BY_SHOP = {"batik-kaltim-agus": {"domestic": (36_000, 24_000)}}  # Kalimantan: by sea
-SHIPS_ABROAD = {"batik-sari": (150_000, 220_000), "rahmat-batik-tulis": (165_000, 230_000)}
+SHIPS_ABROAD = {"batik-sari": (150_000, 220_000), "rahmat-batik-tulis": (165_000, 230_000),
+                "sanggar-batik-rini": (180_000, 240_000)}
 
 ADDRESSES = {
     "maya": {"recipient_name": "Maya Lestari", "phone": "0812 1876 4403", "street": "Jl. Kemang Raya No. 12",
@@ -397,7 +447,6 @@ def _seed_orders(people: dict) -> int:
     from marketplace.core.errors import OutOfStock
     from marketplace.orders import services as orders
 
-    _seed_sales_terms()
     placed_count = 0
     for spec in DEMO_ORDERS:
         buyer = people[spec.buyer] if spec.buyer else None
@@ -497,11 +546,13 @@ def seed_demo() -> dict[str, int]:
             values["organization"] = organizations[spec["organization"]]
             _, new = _get_or_create(TrainingProgram, {"slug": spec["slug"]}, values)
             created["programs"] += new
+        password_hash = None  # one hash for all: scrypt takes a quarter second each
         for spec in PEOPLE:
             user = db.session.scalar(User.by_email(spec["email"]))
             if user is None:
                 user = User(email=spec["email"], name=spec["name"], locale=spec.get("locale", "id"))
-                user.set_password(DEMO_PASSWORD)
+                password_hash = password_hash or User.hash_password(DEMO_PASSWORD)
+                user.password_hash = password_hash
                 for role in spec["roles"]:
                     user.add_role(role)
                 if "organization" in spec:
@@ -527,9 +578,21 @@ def seed_demo() -> dict[str, int]:
             _, new = _get_or_create(Graduation, {"artisan": people[email], "program": program}, values)
             created["graduations"] += new
     _seed_products(people, created)
-    created["orders"] = _seed_orders(people)
+    _seed_sales_terms()
     created["payout_accounts"] = _seed_payout_accounts()
+    # The history comes before the recent DEMO_ORDERS, so that ids follow time.
+    with atomic():
+        created["sales_history_orders"] = seed_sales_history(
+            admin=people["admin@canting.test"], accounts=_demo_accounts(people),
+            artisans=[people[spec["email"]] for spec in PEOPLE if "artisan" in spec["roles"]])
+    created["orders"] = _seed_orders(people)
     return created
+
+
+def _demo_accounts(people: dict) -> list[Buyer]:
+    """The demo buyers who also turn up in the sales history: Maya in Jakarta, Emma in Leiden."""
+    return [Buyer(people[email].id, email, people[email].locale, clean_address(ADDRESSES[address]))
+            for email, address in (("buyer@canting.test", "maya"), ("emma@canting.test", "emma"))]
 
 
 def _seed_payout_accounts() -> int:

@@ -137,6 +137,11 @@ def guest_token(order: Order) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+def guest_token_hash(order: Order) -> str:
+    """What a guest ORDER stores of its link's secret (only ORDER.number is read)."""
+    return _token_hash(guest_token(order))
+
+
 def payment_window() -> timedelta:
     return timedelta(minutes=int(current_app.config.get("ORDER_PAYMENT_WINDOW", 30)))
 
@@ -263,7 +268,7 @@ def _build_order(buyer, email, locale, address, scoped_key, by_shop, wanted, quo
     order.shipping_total = sum(so.shipping_fee for so in order.shop_orders)
     order.total = order.items_total + order.shipping_total
     if buyer is None:
-        order.guest_token_hash = _token_hash(guest_token(order))
+        order.guest_token_hash = guest_token_hash(order)
     db.session.add(order)
     return order
 
