@@ -102,6 +102,7 @@ def import_models() -> None:
     import marketplace.programs.models  # noqa: F401
     import marketplace.orders.models  # noqa: F401
     import marketplace.payments.models  # noqa: F401
+    import marketplace.reports.models  # noqa: F401
 
 
 def _configure_login(app: Flask) -> None:
@@ -168,6 +169,7 @@ def register_blueprints(app: Flask) -> None:
     from marketplace.programs import api as programs_api
     from marketplace.programs.views import bp as programs_bp
     from marketplace.reports import api as reports_api
+    from marketplace.reports import jobs as reports_jobs  # noqa: F401  (registers the periodic jobs)
     from marketplace.reports.program_views import bp as reports_programs_bp
     from marketplace.reports.admin_views import bp as reports_admin_bp
     from marketplace.reports.views import bp as reports_bp
@@ -215,8 +217,10 @@ def register_commands(app: Flask) -> None:
     from marketplace.demo import seed_demo_command
     from marketplace.payments.cli import payments_cli
     from marketplace.programs.cli import users_cli
+    from marketplace.reports.cli import reports_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(reports_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(worker_command)

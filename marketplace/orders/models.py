@@ -178,6 +178,8 @@ class ShopOrder(db.Model):
         # The seller's queue: a shop's orders by status, newest first.
         sa.Index("ix_shop_orders_shop_status", "shop_id", "status", "created_at"),
         sa.Index("ix_shop_orders_status_ship_by", "status", "ship_by"),
+        # The reports' refresh looks for parcels changed since its last run.
+        sa.Index("ix_shop_orders_updated_at", "updated_at"),
     )
 
     @property

@@ -191,6 +191,8 @@ class LedgerEntry(db.Model):
                  sqlite_where=sa.text("kind IN ('sale', 'commission')"),
                  postgresql_where=sa.text("kind IN ('sale', 'commission')")),
         sa.Index("ix_ledger_entries_shop_created", "shop_id", "created_at"),
+        # The reports' refresh looks for sales and refunds entered since its last run.
+        sa.Index("ix_ledger_entries_created_at", "created_at"),
     )
 
 

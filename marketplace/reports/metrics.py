@@ -1,8 +1,8 @@
 """Impact figures of training programs: what their verified graduates sell after graduating.
 
-Every figure is one SQL aggregate (GROUP BY, window functions) over the same sale lines, so the
-dashboard, the printable page, the CSV files and the API can never disagree. The definitions,
-written down once in docs/reports.md:
+Every figure is one SQL aggregate (GROUP BY, window functions) over the same sale lines, the
+sale facts that reports/facts.py keeps ready, so the dashboard, the printable page, the CSV
+files and the API can never disagree. The definitions, written down once in docs/reports.md:
 
 - a **graduate** is an artisan with a verified graduation from a program in scope (counted once
   however many of the programs they finished; their earliest graduation is the one that counts);
@@ -10,7 +10,8 @@ written down once in docs/reports.md:
   graduate graduated (post-training sales only), whose shop order was not cancelled; its amount
   is the items' price less what succeeded refunds gave back for that item, and a refund always
   reduces the month of the sale it refunds;
-- an order counts when what is left of it after refunds is more than zero;
+- an order counts, once for each graduate's shop in it, when what is left of that shop's part
+  after refunds is more than zero (so a program's orders are the sum of its graduates');
 - a graduate's **earnings** are their net item sales less the platform's commission as the
   ledger kept it (commission less commission returned), shipping excluded (it pays the courier);
 - days and months are Asia/Jakarta's (reports/local_time.py).
@@ -28,13 +29,15 @@ from marketplace.catalog.models import Product, ProductStatus, Shop, ShopStatus
 from marketplace.core.regions import ISLAND_GROUP_OF_PROVINCE
 from marketplace.extensions import db
 from marketplace.programs.models import Graduation, GraduationStatus, TrainingProgram
-from marketplace.reports import sales
+from marketplace.reports.models import SaleFact
 from marketplace.reports.local_time import (
-    day_end, day_start, days_between, local_day, local_today,
+    day_end, day_start, days_between, local_today,
 )
 
 HOME_COUNTRY = "ID"
 SALE_LINES_TABLE = "report_sale_lines"
+LINE_COLUMNS = ("order_id", "product_id", "paid_at", "paid_on", "month", "buyer_country", "buyer_province", "technique",
+                "category", "motif_key", "motif", "amount", "units", "commission", "counted")
 FIRST_SALE_WINDOWS = (30, 90, 180)
 
 
@@ -205,28 +208,26 @@ def parse_cohort(text: str | None) -> str | None:
 
 
 def _sale_lines_query(scope: ReportScope, graduates) -> sa.Select:
-    """The graduates' sale lines (reports/sales.py) paid up to the scope's last day, from the day
-    each graduated on: first sales are looked for since graduation, whatever the range's start."""
-    window = {"paid_before": day_end(scope.until)} if scope.until is not None else {}
-    lines = sales.sale_lines(**window)
-    paid_on = local_day(lines.c.paid_at)
-    return (
-        sa.select(lines.c.product_id, lines.c.shop_order_id, lines.c.order_id, lines.c.paid_at,
-                  graduates.c.artisan_id, graduates.c.graduated_on, graduates.c.home_province,
-                  paid_on.label("paid_on"), lines.c.month, lines.c.buyer_country, lines.c.buyer_province,
-                  lines.c.amount, lines.c.units)
-        .join(Shop, Shop.id == lines.c.shop_id)
-        .join(graduates, graduates.c.artisan_id == Shop.owner_id)
-        .where(paid_on >= graduates.c.graduated_on)
+    """The graduates' sale lines (the sale facts, reports/models.py) from the day each graduated
+    on, up to the scope's last day: first sales are looked for since graduation, whatever the
+    range's first day."""
+    query = (
+        sa.select(graduates.c.artisan_id, graduates.c.graduated_on, graduates.c.home_province,
+                  *(SaleFact.__table__.c[name] for name in LINE_COLUMNS))
+        .join(graduates, graduates.c.artisan_id == SaleFact.seller_id)
+        .where(SaleFact.paid_on >= graduates.c.graduated_on)
     )
+    if scope.until is not None:
+        query = query.where(SaleFact.paid_at < day_end(scope.until))
+    return query
 
 
 @contextmanager
 def _sale_lines(scope: ReportScope, graduates):
-    """The sale lines written once into a temporary table, (all lines since graduation, lines in
-    the scope's range): a dozen aggregates then scan a few narrow rows each instead of joining
-    orders, items, shops, graduations and refunds again for every figure. A temporary table
-    belongs to this connection only, so concurrent reports never see each other's."""
+    """The scope's sale lines written once into a temporary table, (all lines since graduation,
+    those in the scope's range): the report's few aggregates then each scan narrow rows instead
+    of joining the facts with the graduates again. A temporary table belongs to its connection,
+    so concurrent reports never see each other's."""
     query = _sale_lines_query(scope, graduates)
     table = sa.Table(SALE_LINES_TABLE, sa.MetaData(),
                      *(sa.Column(column.key, column.type) for column in query.selected_columns),
@@ -242,35 +243,16 @@ def _sale_lines(scope: ReportScope, graduates):
     table.drop(connection)
 
 
-# --- the figures ----------------------------------------------------------------------------------
-
 def _totals_and_months(lines) -> tuple[Totals, list[MonthRow]]:
-    per_order = (
-        sa.select(lines.c.month, lines.c.order_id,
-                  sa.func.sum(lines.c.amount).label("amount"), sa.func.sum(lines.c.units).label("units"))
-        .group_by(lines.c.month, lines.c.order_id)
-        .subquery("order_months")
-    )
-    month_sales = db.session.execute(
-        sa.select(per_order.c.month,
-                  sa.func.count(sa.case((per_order.c.amount > 0, 1))),
-                  sa.func.coalesce(sa.func.sum(per_order.c.units), 0),
-                  sa.func.coalesce(sa.func.sum(per_order.c.amount), 0))
-        .group_by(per_order.c.month)
-        .order_by(per_order.c.month)
+    rows = db.session.execute(
+        sa.select(lines.c.month, sa.func.sum(lines.c.counted), sa.func.sum(lines.c.units),
+                  sa.func.sum(lines.c.amount), sa.func.sum(lines.c.commission))
+        .group_by(lines.c.month)
+        .order_by(lines.c.month)
     ).all()
-    commissions = sales.net_commissions()
-    shop_orders = sa.select(lines.c.shop_order_id, lines.c.month).distinct().subquery("report_shop_orders")
-    month_commission = dict(db.session.execute(
-        sa.select(shop_orders.c.month, -sa.func.sum(commissions.c.commission))
-        .join(commissions, commissions.c.shop_order_id == shop_orders.c.shop_order_id)
-        .group_by(shop_orders.c.month)
-    ).all())
-    months = [
-        MonthRow(month=month, orders=orders, units=int(units), sales=int(sales),
-                 earnings=int(sales) - int(month_commission.get(month) or 0))
-        for month, orders, units, sales in month_sales
-    ]
+    months = [MonthRow(month=month, orders=int(orders), units=int(units), sales=int(amount),
+                       earnings=int(amount) - int(commission))
+              for month, orders, units, amount, commission in rows]
     # An order is paid at one moment, so it falls in one month: the months add up to the totals.
     totals = Totals(orders=sum(row.orders for row in months),
                     units=sum(row.units for row in months), sales=sum(row.sales for row in months),
@@ -279,13 +261,23 @@ def _totals_and_months(lines) -> tuple[Totals, list[MonthRow]]:
 
 
 def _funnel_and_first_sales(scope: ReportScope, graduates, all_lines) -> tuple[Funnel, FirstSales]:
+    """The funnel, the shares selling within each window and the median days to a first sale,
+    in one statement over each graduate's first sale."""
     first = (
         sa.select(all_lines.c.artisan_id,
                   days_between(sa.func.min(all_lines.c.paid_on), all_lines.c.graduated_on).label("days"))
         .where(all_lines.c.amount > 0)
         .group_by(all_lines.c.artisan_id, all_lines.c.graduated_on)
-        .subquery("first_sales")
+        .cte("first_sales").prefix_with("MATERIALIZED")
     )
+    ranked = sa.select(
+        first.c.days,
+        sa.func.row_number().over(order_by=first.c.days).label("position"),
+        sa.func.count().over().label("total"),
+    ).subquery("ranked_first_sales")
+    median = sa.select(sa.func.avg(ranked.c.days)).where(sa.or_(
+        ranked.c.position == (ranked.c.total + 1) // 2, ranked.c.position == (ranked.c.total + 2) // 2,
+    )).scalar_subquery()
     active_listing = sa.exists().where(Product.shop_id == Shop.id,
                                        Product.status == ProductStatus.ACTIVE.value)
     reference_day = min(scope.until or local_today(), local_today())
@@ -299,7 +291,7 @@ def _funnel_and_first_sales(scope: ReportScope, graduates, all_lines) -> tuple[F
     row = db.session.execute(
         sa.select(sa.func.count(graduates.c.artisan_id), sa.func.count(Shop.id),
                   sa.func.count(sa.case((active_listing, 1))), sa.func.count(first.c.artisan_id),
-                  *window_columns)
+                  *window_columns, median)
         .select_from(graduates)
         .outerjoin(Shop, Shop.owner_id == graduates.c.artisan_id)
         .outerjoin(first, first.c.artisan_id == graduates.c.artisan_id)
@@ -307,17 +299,9 @@ def _funnel_and_first_sales(scope: ReportScope, graduates, all_lines) -> tuple[F
     funnel = Funnel(*row[:4])
     within = [Share(days=days, count=row[4 + 2 * i], eligible=row[5 + 2 * i])
               for i, days in enumerate(FIRST_SALE_WINDOWS)]
-    ranked = sa.select(
-        first.c.days,
-        sa.func.row_number().over(order_by=first.c.days).label("position"),
-        sa.func.count().over().label("total"),
-    ).subquery("ranked_first_sales")
-    median = db.session.scalar(
-        sa.select(sa.func.avg(ranked.c.days)).where(sa.or_(
-            ranked.c.position == (ranked.c.total + 1) // 2, ranked.c.position == (ranked.c.total + 2) // 2,
-        ))
-    )
-    return funnel, FirstSales(median_days=None if median is None else round(float(median), 1), within=within)
+    median_days = row[-1]
+    return funnel, FirstSales(median_days=None if median_days is None else round(float(median_days), 1),
+                              within=within)
 
 
 def _island_group(province_column):
@@ -335,46 +319,77 @@ def _provinces_by_group() -> dict[str, list[str]]:
 
 
 def _buyers(lines) -> Buyers:
+    """Sales by the buyer's place, in one statement: the lines are summed per (country, province)
+    once, and every breakdown sums those few rows. An order ships to one place, so summing its
+    places' order counts counts each order once."""
     at_home = lines.c.buyer_country == HOME_COUNTRY
-    overall = db.session.execute(sa.select(
-        sa.func.coalesce(sa.func.sum(lines.c.amount), 0),
-        sa.func.coalesce(sa.func.sum(sa.case(
-            (sa.or_(~at_home, lines.c.buyer_province != lines.c.home_province), lines.c.amount), else_=0)), 0),
-        sa.func.coalesce(sa.func.sum(sa.case((~at_home, lines.c.amount), else_=0)), 0),
-    )).one()
+    outside = sa.or_(~at_home, lines.c.buyer_province != lines.c.home_province)
+    places = (
+        sa.select(lines.c.buyer_country.label("country"), lines.c.buyer_province.label("province"),
+                  sa.func.sum(lines.c.amount).label("sales"), sa.func.sum(lines.c.counted).label("orders"),
+                  sa.func.sum(sa.case((outside, lines.c.amount), else_=0)).label("outside"))
+        .group_by(lines.c.buyer_country, lines.c.buyer_province)
+        .cte("places").prefix_with("MATERIALIZED")
+    )
+    in_indonesia = places.c.country == HOME_COUNTRY
+    island = _island_group(places.c.province)
 
-    def places(key, *where):
-        rows = db.session.execute(
-            sa.select(key.label("key"), sa.func.sum(lines.c.amount).label("sales"),
-                      sales.counted_orders(lines))
-            .where(*where)
-            .group_by(key)
-            .having(sa.func.sum(lines.c.amount) > 0)
-            .order_by(sa.desc("sales"), key)
-        ).all()
-        return [PlaceRow(key=k, sales=int(s), orders=int(o)) for k, s, o in rows]
+    def part(kind: str, key, *where, group=None):
+        query = sa.select(sa.literal(kind).label("kind"), key.label("key"), sa.func.sum(places.c.sales).label("sales"),
+                          sa.func.sum(places.c.orders).label("orders"), sa.func.sum(places.c.outside).label("outside"))
+        query = query.where(*where)
+        return query.group_by(group).having(sa.func.sum(places.c.sales) > 0) if group is not None else query
 
+    rows = db.session.execute(
+        sa.union_all(
+            part("all", sa.literal("")),
+            part("abroad", sa.literal(""), ~in_indonesia),
+            part("island", island, in_indonesia, group=island),
+            part("province", places.c.province, in_indonesia, group=places.c.province),
+            part("country", places.c.country, ~in_indonesia, group=places.c.country),
+        ).order_by(sa.text("kind"), sa.desc(sa.text("sales")), sa.text("key"))
+    ).all()
+    found: dict[str, list[PlaceRow]] = {}
+    totals = {}
+    for kind, key, amount, orders, outside_amount in rows:
+        totals[kind] = (int(amount or 0), int(outside_amount or 0))
+        found.setdefault(kind, []).append(PlaceRow(key=key, sales=int(amount or 0), orders=int(orders or 0)))
     return Buyers(
-        sales=int(overall[0]), outside_home_province=int(overall[1]), abroad=int(overall[2]),
-        by_island_group=places(_island_group(lines.c.buyer_province), at_home),
-        by_province=places(lines.c.buyer_province, at_home),
-        by_country=places(lines.c.buyer_country, ~at_home),
+        sales=totals["all"][0], outside_home_province=totals["all"][1], abroad=totals["abroad"][0],
+        by_island_group=found.get("island", []), by_province=found.get("province", []),
+        by_country=found.get("country", []),
     )
 
 
-def _sold_by(lines, column, name=None) -> list[SoldRow]:
-    name = sa.func.min(name if name is not None else column)
+def _sold(lines) -> dict[str, list[SoldRow]]:
+    """What sold by technique, category and motif, in one statement: the lines are summed per
+    product once, and each breakdown sums those rows."""
+    # Grouped by product first: an integer key sorts far faster than three strings, and a product's
+    # technique, category and motif are the same on each of its lines.
+    kinds = (
+        sa.select(sa.func.min(lines.c.technique).label("technique"), sa.func.min(lines.c.category).label("category"),
+                  sa.func.min(lines.c.motif_key).label("motif_key"), sa.func.min(lines.c.motif).label("motif"),
+                  sa.func.sum(lines.c.units).label("units"), sa.func.sum(lines.c.amount).label("sales"))
+        .group_by(lines.c.product_id)
+        .cte("kinds").prefix_with("MATERIALIZED")
+    )
+
+    def part(kind: str, key, name):
+        return (sa.select(sa.literal(kind).label("kind"), key.label("key"), sa.func.min(name).label("name"),
+                          sa.func.sum(kinds.c.units).label("units"), sa.func.sum(kinds.c.sales).label("sales"))
+                .group_by(key).having(sa.func.sum(kinds.c.sales) > 0))
+
     rows = db.session.execute(
-        sa.select(column.label("key"), sa.func.sum(lines.c.units), sa.func.sum(lines.c.amount).label("sales"),
-                  name)
-        .select_from(lines)
-        .join(Product, Product.id == lines.c.product_id)
-        .group_by(column)
-        .having(sa.func.sum(lines.c.amount) > 0)
-        .order_by(sa.desc("sales"), column)
+        sa.union_all(
+            part("technique", kinds.c.technique, kinds.c.technique),
+            part("category", kinds.c.category, kinds.c.category),
+            part("motif", kinds.c.motif_key, kinds.c.motif),
+        ).order_by(sa.text("kind"), sa.desc(sa.text("sales")), sa.text("key"))
     ).all()
-    return [SoldRow(key=key or "", units=int(units), sales=int(sales), name=label or "")
-            for key, units, sales, label in rows]
+    found: dict[str, list[SoldRow]] = {"technique": [], "category": [], "motif": []}
+    for kind, key, name, units, amount in rows:
+        found[kind].append(SoldRow(key=key or "", units=int(units), sales=int(amount), name=name or ""))
+    return found
 
 
 def impact_report(scope: ReportScope) -> ImpactReport:
@@ -383,12 +398,11 @@ def impact_report(scope: ReportScope) -> ImpactReport:
     with _sale_lines(scope, graduates) as (all_lines, lines):
         funnel, first_sales = _funnel_and_first_sales(scope, graduates, all_lines)
         totals, monthly = _totals_and_months(lines)
+        sold = _sold(lines)
         return ImpactReport(
             scope=scope, funnel=funnel, first_sales=first_sales, totals=totals, monthly=monthly,
-            buyers=_buyers(lines),
-            techniques=_sold_by(lines, Product.technique),
-            categories=_sold_by(lines, Product.category),
-            motifs=_sold_by(lines, Product.motif_key, Product.motif),
+            buyers=_buyers(lines), techniques=sold["technique"], categories=sold["category"],
+            motifs=sold["motif"],
         )
 
 
@@ -403,7 +417,7 @@ def graduate_rows(scope: ReportScope) -> list[GraduateRow]:
 def _graduate_rows(graduates, all_lines, lines) -> list[GraduateRow]:
     per_graduate = (
         sa.select(lines.c.artisan_id,
-                  sales.counted_orders(lines).label("orders"),
+                  sa.func.sum(lines.c.counted).label("orders"),
                   sa.func.sum(lines.c.units).label("units"), sa.func.sum(lines.c.amount).label("sales"))
         .group_by(lines.c.artisan_id)
         .subquery("graduate_sales")

@@ -39,9 +39,10 @@ def refunded_items(*filters) -> sa.Subquery:
 
 
 def sale_lines(*filters, paid_from: datetime | None = None, paid_before: datetime | None = None) -> sa.Subquery:
-    """One row per item sold: order_id, shop_order_id, shop_id, product_id, paid_at, month
-    ('YYYY-MM'), the buyer's country and province, amount and units (net of refunds). PAID_FROM and PAID_BEFORE (UTC) bound the payment time,
-    so the scan can use the index on orders.paid_at."""
+    """One row per item sold: order_item_id, order_id, shop_order_id, shop_id, product_id,
+    paid_at, month ('YYYY-MM'), the buyer's country and province, amount and units (net of
+    refunds). PAID_FROM and PAID_BEFORE (UTC) bound the payment time, so the scan can use the
+    index on orders.paid_at."""
     refunded = refunded_items(*filters)
     window = []
     if paid_from is not None:
@@ -50,7 +51,8 @@ def sale_lines(*filters, paid_from: datetime | None = None, paid_before: datetim
         window.append(Order.paid_at < paid_before)
     return (
         sa.select(
-            Order.id.label("order_id"), ShopOrder.id.label("shop_order_id"), ShopOrder.shop_id,
+            OrderItem.id.label("order_item_id"), Order.id.label("order_id"), ShopOrder.id.label("shop_order_id"),
+            ShopOrder.shop_id,
             OrderItem.product_id, Order.paid_at, local_month(Order.paid_at).label("month"),
             Order.country.label("buyer_country"), Order.province.label("buyer_province"),
             (OrderItem.unit_price * OrderItem.quantity - sa.func.coalesce(refunded.c.amount, 0)).label("amount"),

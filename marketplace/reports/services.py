@@ -19,7 +19,7 @@ from marketplace.core.transaction import commit
 from marketplace.extensions import db
 from marketplace.programs import services as programs
 from marketplace.programs.models import Organization, TrainingProgram
-from marketplace.reports import metrics
+from marketplace.reports import facts, metrics
 
 # A public impact page shows figures only once this many opted-in graduates have sold: fewer, and
 # a total could be traced back to one person.
@@ -91,6 +91,7 @@ def _scope(program_list: list[TrainingProgram], filters: ReportFilters) -> metri
 def _dashboard(actor: User, title: str, organization: Organization, program_list: list[TrainingProgram],
                filters: ReportFilters, *, with_graduates: bool, action: str) -> Dashboard:
     check_filters(filters)
+    facts.refresh_sale_facts()
     dashboard = Dashboard(title=title, organization=organization, programs=program_list, filters=filters,
                           report=metrics.impact_report(_scope(program_list, filters)),
                           cohorts=metrics.cohorts(tuple(p.id for p in program_list)))
@@ -100,7 +101,7 @@ def _dashboard(actor: User, title: str, organization: Organization, program_list
         dashboard.graduates = metrics.graduate_rows(_scope(shown, filters))
         for program in shown:
             programs.log_access(actor, program, action)
-        commit()
+    commit()
     return dashboard
 
 
@@ -151,6 +152,9 @@ def public_impact(slug: str) -> PublicImpact:
     program = db.session.scalar(sa.select(TrainingProgram).filter_by(slug=slug))
     if program is None or not program.impact_page_public:
         raise NotFound(_("Program not found."))
+    facts.refresh_sale_facts()
     report = metrics.impact_report(metrics.ReportScope(program_ids=(program.id,), public_only=True))
     shown = report.funnel.with_first_sale >= PUBLIC_MINIMUM_SELLERS
-    return PublicImpact(program=program, report=report if shown else None, shops=metrics.public_shops(program.id))
+    impact = PublicImpact(program=program, report=report if shown else None, shops=metrics.public_shops(program.id))
+    commit()
+    return impact

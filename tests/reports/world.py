@@ -28,6 +28,7 @@ from marketplace.extensions import db
 from marketplace.orders import services as orders
 from marketplace.orders.models import Order, ShippingRate, Zone
 from marketplace.payments import refunds
+from marketplace.reports import facts
 from tests import factories
 
 GRADUATION_DAY = date(2026, 1, 10)
@@ -100,4 +101,6 @@ def build() -> SimpleNamespace:
     o5 = _paid(kemeja, datetime(2026, 3, 5, 3, 0, tzinfo=timezone.utc), province="Jawa Timur", city="Surabaya")
     o6 = factories.make_order(None, [kain])
     o7 = _paid(kain, datetime(2026, 1, 5, 3, 0, tzinfo=timezone.utc), province="Jawa Barat")
+    facts.refresh_sale_facts()
+    db.session.commit()
     return SimpleNamespace(**{name: value for name, value in locals().items() if not name.startswith("_")})
