@@ -21,6 +21,7 @@ from marketplace.core.times import utcnow
 from marketplace.core.transaction import atomic
 from marketplace.demo_buyers import Buyer
 from marketplace.demo_sales import seed_sales_history
+from marketplace.reports.facts import refresh_sale_facts
 from marketplace.extensions import db
 from marketplace.orders.address import clean_address
 from marketplace.programs.models import Graduation, Organization, TrainingProgram
@@ -78,6 +79,7 @@ PROGRAMS = [
         "start_date": date(2021, 6, 3),
         "end_date": date(2021, 6, 3),
         "participant_count": 15,
+        "impact_page_public": True,
         "held_in_correctional_facility": False,
     },
     {
@@ -172,6 +174,10 @@ PEOPLE = [
     {"email": "fajar@canting.test", "name": "Fajar Ramadhan", "roles": ["buyer", "artisan"]},
     {"email": "ayu@canting.test", "name": "Ayu Kartika", "roles": ["buyer", "artisan"]},
     {"email": "andi@canting.test", "name": "Andi Saputra", "roles": ["buyer", "artisan"]},
+    # Two more from Muara Enim who show the program on their shop: with them, five of its
+    # graduates who opted in have sold, the least its public impact page shows figures for.
+    {"email": "wulan@canting.test", "name": "Wulan Permata", "roles": ["buyer", "artisan"]},
+    {"email": "rudi@canting.test", "name": "Rudi Hartono", "roles": ["buyer", "artisan"]},
     {"email": "buyer@canting.test", "name": "Maya Lestari", "roles": ["buyer"]},
     {"email": "emma@canting.test", "name": "Emma de Vries", "roles": ["buyer"], "locale": "en"},
 ]
@@ -193,6 +199,8 @@ GRADUATIONS = [
     ("fajar@canting.test", "coaching-pengembangan-motif-batik-kaltim-2022", "verified", True, "BI-KT-2022-11", date(2022, 9, 27)),
     ("ayu@canting.test", "pelatihan-batik-banyuasin-kolaborasi-jumputan-2024", "verified", True, "DKR-BA-2024-017", date(2024, 2, 27)),
     ("andi@canting.test", "pelatihan-batik-banyuasin-kolaborasi-jumputan-2024", "verified", False, "DKR-BA-2024-022", date(2024, 2, 27)),
+    ("wulan@canting.test", "bimtek-diversifikasi-sandang-muara-enim-2021", "verified", True, "DS-ME-2021-06", date(2021, 6, 3)),
+    ("rudi@canting.test", "bimtek-diversifikasi-sandang-muara-enim-2021", "verified", True, "DS-ME-2021-10", date(2021, 6, 3)),
 ]
 
 SHOPS = [
@@ -230,11 +238,19 @@ SHOPS = [
     {"owner": "ayu@canting.test", "slug": "jumputan-ayu", "name": "Jumputan Ayu",
      "city": "Kabupaten Banyuasin", "province": "Sumatera Selatan", "shipping_origin": "Pangkalan Balai",
      "story": "Jumputan warna pelangi, diikat dan dicelup satu per satu."},
+    {"owner": "wulan@canting.test", "slug": "batik-tengkiang-wulan", "name": "Batik Tengkiang Wulan",
+     "city": "Kabupaten Muara Enim", "province": "Sumatera Selatan", "shipping_origin": "Muara Enim",
+     "story": "Kain dan kemeja batik cap bermotif tengkiang, dari cap tembaga hasil bimtek."},
+    {"owner": "rudi@canting.test", "slug": "batik-meraje-rudi", "name": "Batik Meraje Rudi",
+     "city": "Kabupaten Lahat", "province": "Sumatera Selatan", "shipping_origin": "Lahat",
+     "story": "Batik cap motif meraje dan durian, dijahit jadi tas dan taplak."},
 ]
 
 
 # Per shop: (motif, technique, dye) it is known for; products are drawn from these.
 SHOP_STYLES = {
+    "batik-tengkiang-wulan": [("Tengkiang", "cap", "synthetic"), ("Kopi", "cap", "natural")],
+    "batik-meraje-rudi": [("Meraje", "cap", "synthetic"), ("Durian", "cap", "synthetic")],
     "batik-sari": [("Flora Betawi", "tulis", "natural"), ("Ondel-ondel", "cap", "synthetic"),
                    ("Kawung", "tulis", "natural")],
     "rahmat-batik-tulis": [("Parang", "tulis", "natural"), ("Truntum", "tulis", "natural"),
@@ -586,6 +602,8 @@ def seed_demo() -> dict[str, int]:
             admin=people["admin@canting.test"], accounts=_demo_accounts(people),
             artisans=[people[spec["email"]] for spec in PEOPLE if "artisan" in spec["roles"]])
     created["orders"] = _seed_orders(people)
+    with atomic():
+        created["sale_facts"] = refresh_sale_facts()
     return created
 
 

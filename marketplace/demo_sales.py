@@ -162,6 +162,7 @@ SELLER_PLANS = {
     "sanggar-batik-rini": (12, 6), "serasan-batik-nurul": (25, 8), "jumputan-banyuasin-budi": (40, 3),
     "rahmat-batik-tulis": (60, 6), "jumputan-ayu": (75, 4), "batik-kaltim-agus": (100, 5),
     "rumah-batik-yanti": (140, 3), "batik-sari": (150, 7), "batik-bunga-kopi-dian": (300, 3),
+    "batik-tengkiang-wulan": (90, 3), "batik-meraje-rudi": (200, 2),
 }
 # Shops whose owners never sold, opened this many days after graduating. (A seller's shop opens
 # days before its first sale; a demo shop in neither list opened at seeding.)

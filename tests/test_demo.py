@@ -45,10 +45,10 @@ def program(db, slug) -> TrainingProgram:
 
 def test_seeding_twice_creates_nothing_the_second_time(app, db):
     first = seed(app)
-    assert "Created: 4 organizations, 4 programs, 20 users" in first and " 7 orders" in first
+    assert "Created: 4 organizations, 4 programs, 22 users" in first and " 7 orders" in first
     after_first = counts(db)
-    assert after_first == {"Organization": 4, "TrainingProgram": 4, "User": 20, "Shop": 11, "Graduation": 14,
-                           "Product": 84, "ProductImage": 80, "Order": 7, "ShopOrder": 9, "ShippingRate": 55}
+    assert after_first == {"Organization": 4, "TrainingProgram": 4, "User": 22, "Shop": 13, "Graduation": 16,
+                           "Product": 100, "ProductImage": 96, "Order": 7, "ShopOrder": 9, "ShippingRate": 65}
     history = db.session.scalar(sa.select(sa.func.count(Order.id)))
     assert history > 500
 

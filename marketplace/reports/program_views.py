@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from marketplace.accounts.models import Role
 from marketplace.accounts.policy import roles_required
@@ -25,6 +26,7 @@ def report_helpers():
 OFFICER_OR_ADMIN = (Role.OFFICER.value, Role.ADMIN.value)
 DASHBOARDS = {"programs": services.program_dashboard, "organizations": services.organization_dashboard}
 REPORT_KINDS = "any(programs, organizations):kind"
+FILTER_KEYS = ("since", "until", "cohort")
 
 
 def _valid(field):
@@ -33,8 +35,13 @@ def _valid(field):
 
 def _filters() -> tuple[ReportFilterForm, services.ReportFilters]:
     """The filter form read from the query string; its errors are shown beside the fields and
-    the other filters still apply."""
-    form = ReportFilterForm(request.args)
+    the other filters still apply. A report opened without any filter shows the last twelve
+    months, this one included (a submitted form with empty dates shows every month)."""
+    args = request.args
+    if not any(key in args for key in FILTER_KEYS):
+        since, until = services.last_twelve_months()
+        args = {**args, "since": since.isoformat(), "until": until.isoformat()}
+    form = ReportFilterForm(MultiDict(args))
     form.validate()
     return form, services.ReportFilters(since=_valid(form.since), until=_valid(form.until),
                                         cohort=_valid(form.cohort))
@@ -49,8 +56,9 @@ def _dashboard(kind: str, slug: str, **options):
     return form, dashboard
 
 
-def _filter_args() -> dict:
-    return {key: value for key, value in request.args.items() if key in ("since", "until", "cohort") and value}
+def _filter_args(form: ReportFilterForm) -> dict:
+    """The filters as the page shows them, for its CSV and printable links."""
+    return {key: form[key].raw_data[0] for key in FILTER_KEYS if form[key].raw_data and form[key].raw_data[0]}
 
 
 @bp.route("/officer/reports")
@@ -68,7 +76,7 @@ def my_reports():
 def dashboard(kind: str, slug: str):
     form, report = _dashboard(kind, slug)
     return render_template("reports/dashboard.html", kind=kind, form=form, dashboard=report,
-                           filter_args=_filter_args(), delimiters=DELIMITERS)
+                           filter_args=_filter_args(form), delimiters=DELIMITERS)
 
 
 @bp.route(f"/officer/reports/<{REPORT_KINDS}>/<slug>/print")

@@ -20,6 +20,7 @@ from marketplace.extensions import db
 from marketplace.programs import services as programs
 from marketplace.programs.models import Organization, TrainingProgram
 from marketplace.reports import facts, metrics
+from marketplace.reports.local_time import local_today
 
 # A public impact page shows figures only once this many opted-in graduates have sold: fewer, and
 # a total could be traced back to one person.
@@ -50,6 +51,13 @@ class Dashboard:
     @property
     def program(self) -> TrainingProgram | None:
         return self.programs[0] if len(self.programs) == 1 else None
+
+
+def last_twelve_months() -> tuple[date, date]:
+    """The first day of the month eleven months ago and today (Asia/Jakarta): a report's default."""
+    today = local_today()
+    index = today.year * 12 + today.month - 1 - 11
+    return date(index // 12, index % 12 + 1, 1), today
 
 
 def check_filters(filters: ReportFilters) -> ReportFilters:

@@ -16,6 +16,8 @@ from tests.conftest import csrf_token, login, use_language
 BIMTEK = "/officer/reports/programs/bimtek-diy-2026"
 LAPAS = "/officer/reports/programs/lapas-wirogunan-2026"
 ORGANIZATION = "/officer/reports/organizations/disperindag-diy"
+# The whole history: without filters a report shows the last twelve months, which moves with time.
+ALL = "?since=2025-01-01&until=2026-12-31"
 
 
 def _text(response) -> str:
@@ -34,7 +36,7 @@ def _log_count() -> int:
 
 
 def test_the_dashboard_shows_the_figures_worked_out_by_hand(client, impact_world):
-    text = _text(_officer(client, impact_world).get(BIMTEK))
+    text = _text(_officer(client, impact_world).get(BIMTEK + ALL))
     for figure in ("Rp 450,000 sales, net of refunds", "3 orders", "Rp 150,000 average order value",
                    "Rp 427,500 sellers' earnings after commission", "35.5 median days from graduation to first sale",
                    "88.9 % of sales to buyers outside the program's province", "44.4 % of sales to buyers abroad",
@@ -59,7 +61,7 @@ def test_filters_narrow_the_page_and_a_reversed_range_is_an_error(client, impact
 
 def test_csv_files_carry_the_same_figures_for_excel_and_libreoffice(client, impact_world):
     officer = _officer(client, impact_world)
-    monthly = officer.get(BIMTEK + "/monthly.csv?sep=semicolon")
+    monthly = officer.get(BIMTEK + "/monthly.csv" + ALL + "&sep=semicolon")
     assert monthly.headers["Content-Type"].startswith("text/csv")
     body = monthly.get_data(as_text=True)
     assert body.startswith("\ufeffmonth;orders;units;sales_idr;earnings_idr;average_order_value_idr\r\n")
@@ -67,7 +69,7 @@ def test_csv_files_carry_the_same_figures_for_excel_and_libreoffice(client, impa
     assert rows[1:] == [["2026-01", "1", "1", "200000", "190000", "200000"],
                         ["2026-02", "1", "1", "200000", "190000", "200000"],
                         ["2026-03", "1", "1", "50000", "47500", "50000"]]
-    graduates = officer.get(BIMTEK + "/graduates.csv").get_data(as_text=True)
+    graduates = officer.get(BIMTEK + "/graduates.csv" + ALL).get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(graduates.lstrip("\ufeff"))))
     assert rows[1] == ["Ani Lestari", "Bimtek Batik Tulis DIY 2026", "2026-01-10", "Batik Ani", "1", "2", "2",
                        "400000", "2026-01-31"]
@@ -119,14 +121,14 @@ def test_graduates_of_a_correctional_program_are_shown_to_its_own_officers_and_l
     assert (entry.action, entry.program_id, entry.officer_id) == ("export_report", impact_world.lapas.id,
                                                                   impact_world.officer.id)
     assert officer.get(BIMTEK) and _log_count() == before + 2  # an ordinary program is not logged
-    organization = _text(officer.get(ORGANIZATION))
+    organization = _text(officer.get(ORGANIZATION + ALL))
     assert "Eko Prasetyo" in organization and "Rp 550,000 sales, net of refunds" in organization
 
 
 def test_admins_see_a_correctional_program_s_figures_but_not_its_graduates(client, impact_world):
     login(client, "admin@canting.test")
     use_language(client, "en")
-    text = _text(client.get(LAPAS))
+    text = _text(client.get(LAPAS + ALL))
     assert "Rp 100,000 sales, net of refunds" in text and "Eko Prasetyo" not in text
     assert "shown to that program's own officers only" in text
     organization = _text(client.get(ORGANIZATION))
@@ -144,7 +146,7 @@ def test_the_printable_page_has_the_figures_without_the_names(client, impact_wor
 
 def test_indonesian_is_the_default(client, impact_world):
     login(client, "petugas@diy.test")
-    text = _text(client.get(BIMTEK))
+    text = _text(client.get(BIMTEK + ALL))
     assert "Rp 450.000" in text and "Januari 2026" in text
 
 
@@ -182,3 +184,14 @@ def test_the_services_refuse_a_range_that_ends_before_it_starts(impact_world):
     with pytest.raises(ValidationFailed):
         services.organization_dashboard(impact_world.officer, "disperindag-diy",
                                         services.ReportFilters(since=date(2026, 3, 1), until=date(2026, 2, 1)))
+
+
+def test_without_filters_a_report_shows_the_last_twelve_months(client, impact_world):
+    from marketplace.reports.services import last_twelve_months
+
+    since, until = last_twelve_months()
+    assert (until - since).days < 366 and since.day == 1
+    html = _officer(client, impact_world).get(BIMTEK).get_data(as_text=True)
+    assert f'value="{since.isoformat()}"' in html and f'value="{until.isoformat()}"' in html
+    # The exports link the same range the page shows.
+    assert f"monthly.csv?since={since.isoformat()}&amp;until={until.isoformat()}" in html
