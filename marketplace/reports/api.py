@@ -9,7 +9,6 @@ from marketplace.accounts.policy import api_user, token_required
 from marketplace.core.blueprints import Blueprint
 from marketplace.payments.gateway import CURRENCY
 from marketplace.reports import services
-from marketplace.reports.metrics import parse_cohort
 from marketplace.reports.schemas import ProgramReportOut, ReportQuery
 
 blp = Blueprint("reports-api", __name__, url_prefix="/api/v1", description="Program impact reports")
@@ -30,14 +29,14 @@ class ProgramReport(MethodView):
         ones left out), with days and months in Asia/Jakarta time. The per-graduate rows are
         logged in the access log for programs held in a correctional facility, and withheld
         from admins for those programs."""
-        filters = services.ReportFilters(since=args["since"], until=args["until"],
-                                         cohort=parse_cohort(args["cohort"]))
+        cohort = args["batch"].isoformat() if args["batch"] else (str(args["cohort"]) if args["cohort"] else None)
+        filters = services.ReportFilters(since=args["since"], until=args["until"], cohort=cohort)
         dashboard = services.program_dashboard(api_user(), slug, filters)
         report, program = dashboard.report, dashboard.program
         return {
             "program": program.slug, "title": program.title, "organization": dashboard.organization.slug,
             "currency": CURRENCY, "time_zone": current_app.config["BABEL_DEFAULT_TIMEZONE"],
-            "since": args["since"], "until": args["until"], "cohort": args["cohort"],
+            "since": args["since"], "until": args["until"], "cohort": cohort,
             "funnel": report.funnel, "first_sales": report.first_sales, "totals": report.totals,
             "monthly": report.monthly, "buyers": report.buyers, "techniques": report.techniques,
             "categories": report.categories, "motifs": report.motifs,

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from marketplace.reports.metrics import parse_cohort
 
 
 class ReportQuery(ma.Schema):
@@ -11,15 +10,10 @@ class ReportQuery(ma.Schema):
                            metadata={"description": "First day counted (Asia/Jakarta), inclusive"})
     until = ma.fields.Date(data_key="to", load_default=None,
                            metadata={"description": "Last day counted (Asia/Jakarta), inclusive"})
-    cohort = ma.fields.String(load_default=None, validate=ma.validate.Length(max=10), metadata={
-        "description": "Graduates of one graduation year (2025) or batch, the day they graduated (2025-08-14)"})
-
-    @ma.validates("cohort")
-    def _cohort_known(self, value, **_kwargs):
-        try:
-            parse_cohort(value)
-        except ValueError:
-            raise ma.ValidationError("A year (2025) or a day (2025-08-14).") from None
+    cohort = ma.fields.Integer(load_default=None, validate=ma.validate.Range(1900, 2199), metadata={
+        "description": "Only graduates of this graduation year"})
+    batch = ma.fields.Date(load_default=None, metadata={
+        "description": "Only the batch that graduated on this day (narrower than `cohort`, so it wins over it)"})
 
     @ma.validates_schema
     def _range_ordered(self, data, **_kwargs):
@@ -105,7 +99,7 @@ class ProgramReportOut(ma.Schema):
     time_zone = ma.fields.String(required=True)
     since = ma.fields.Date(data_key="from", allow_none=True)
     until = ma.fields.Date(data_key="to", allow_none=True)
-    cohort = ma.fields.String(allow_none=True)
+    cohort = ma.fields.String(allow_none=True, metadata={"description": "The year or batch day counted, if any"})
     funnel = ma.fields.Nested(FunnelOut, required=True)
     first_sales = ma.fields.Nested(FirstSalesOut, required=True)
     totals = ma.fields.Nested(TotalsOut, required=True)

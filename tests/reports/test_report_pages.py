@@ -89,6 +89,10 @@ def test_the_api_gives_the_same_figures(client, impact_world):
     february = client.get("/api/v1/reports/programs/bimtek-diy-2026?from=2026-02-01&to=2026-02-28",
                           headers=headers).get_json()
     assert february["totals"]["sales"] == 200_000 and february["from"] == "2026-02-01"
+    batch = client.get("/api/v1/reports/programs/bimtek-diy-2026?cohort=2026&batch=2026-03-01", headers=headers).get_json()
+    assert (batch["cohort"], batch["funnel"]["graduates"], batch["totals"]["sales"]) == ("2026-03-01", 1, 0)
+    year = client.get("/api/v1/reports/programs/bimtek-diy-2026?cohort=2026", headers=headers).get_json()
+    assert (year["cohort"], year["funnel"]["graduates"]) == ("2026", 4)
 
 
 def test_the_api_refuses_strangers_and_bad_input(client, impact_world):
@@ -99,6 +103,7 @@ def test_the_api_refuses_strangers_and_bad_input(client, impact_world):
     bad = client.get(path + "?from=2026-03-01&to=2026-02-01", headers=factories.bearer(impact_world.officer))
     assert bad.status_code == 422 and "to" in str(bad.get_json()["errors"])
     assert client.get(path + "?cohort=last", headers=factories.bearer(impact_world.officer)).status_code == 422
+    assert client.get(path + "?batch=2026-02-30", headers=factories.bearer(impact_world.officer)).status_code == 422
     assert client.get("/api/v1/reports/programs/none", headers=factories.bearer(impact_world.officer)).status_code == 404
 
 
