@@ -36,6 +36,7 @@ from marketplace.reports.local_time import (
 
 HOME_COUNTRY = "ID"
 SALE_LINES_TABLE = "report_sale_lines"
+GRADUATE_FIGURES_TABLE = "report_graduate_figures"
 LINE_COLUMNS = ("order_id", "product_id", "paid_at", "paid_on", "month", "buyer_country", "buyer_province", "technique",
                 "category", "motif_key", "motif", "amount", "units", "commission", "counted")
 FIRST_SALE_WINDOWS = (30, 90, 180)
@@ -159,6 +160,7 @@ class ImpactReport:
     techniques: list[SoldRow]
     categories: list[SoldRow]
     motifs: list[SoldRow]
+    graduates: list[GraduateRow] | None = None
 
 
 # --- the building blocks: graduates and their sale lines ----------------------------------------
@@ -222,25 +224,48 @@ def _sale_lines_query(scope: ReportScope, graduates) -> sa.Select:
     return query
 
 
-@contextmanager
-def _sale_lines(scope: ReportScope, graduates):
-    """The scope's sale lines written once into a temporary table, (all lines since graduation,
-    those in the scope's range): the report's few aggregates then each scan narrow rows instead
-    of joining the facts with the graduates again. A temporary table belongs to its connection,
-    so concurrent reports never see each other's."""
-    query = _sale_lines_query(scope, graduates)
-    table = sa.Table(SALE_LINES_TABLE, sa.MetaData(),
-                     *(sa.Column(column.key, column.type) for column in query.selected_columns),
+@dataclass
+class _Lines:
+    all: sa.Table  # every line since graduation (first sales)
+    in_range: sa.FromClause  # the lines in the scope's range
+    graduates: sa.Table  # per graduate: first_on, and orders, units and sales in the range
+
+
+def _temporary_table(name: str, query: sa.Select) -> sa.Table:
+    """QUERY's rows in a temporary table NAME, made anew. A temporary table belongs to its
+    connection, so concurrent reports never see each other's."""
+    table = sa.Table(name, sa.MetaData(), *(sa.Column(column.key, column.type) for column in query.selected_columns),
                      prefixes=["TEMPORARY"])
     connection = db.session.connection()
     table.drop(connection, checkfirst=True)  # left by a report that failed on this connection
     table.create(connection)
     connection.execute(table.insert().from_select([column.key for column in query.selected_columns], query))
-    in_range = table
+    return table
+
+
+@contextmanager
+def _sale_lines(scope: ReportScope, graduates):
+    """The scope's sale lines written once into a temporary table, and each graduate's figures
+    into another: the report's few aggregates then scan narrow rows instead of joining the
+    facts with the graduates again for every figure."""
+    lines = _temporary_table(SALE_LINES_TABLE, _sale_lines_query(scope, graduates))
+    in_range = lines
     if scope.since is not None:
-        in_range = sa.select(table).where(table.c.paid_at >= day_start(scope.since)).subquery("lines_in_range")
-    yield table, in_range
-    table.drop(connection)
+        in_range = sa.select(lines).where(lines.c.paid_at >= day_start(scope.since)).subquery("lines_in_range")
+    counts = (lambda column: column) if scope.since is None else (
+        lambda column: sa.case((lines.c.paid_at >= day_start(scope.since), column), else_=0))
+    per_graduate = _temporary_table(GRADUATE_FIGURES_TABLE, (
+        sa.select(lines.c.artisan_id,
+                  sa.func.min(sa.case((lines.c.amount > 0, lines.c.paid_on))).label("first_on"),
+                  sa.cast(sa.func.sum(counts(lines.c.counted)), sa.Integer).label("orders"),
+                  sa.func.sum(counts(lines.c.units)).label("units"),
+                  sa.func.sum(counts(lines.c.amount)).label("sales"))
+        .group_by(lines.c.artisan_id)
+    ))
+    yield _Lines(all=lines, in_range=in_range, graduates=per_graduate)
+    connection = db.session.connection()
+    per_graduate.drop(connection)
+    lines.drop(connection)
 
 
 def _totals_and_months(lines) -> tuple[Totals, list[MonthRow]]:
@@ -260,21 +285,18 @@ def _totals_and_months(lines) -> tuple[Totals, list[MonthRow]]:
     return totals, months
 
 
-def _funnel_and_first_sales(scope: ReportScope, graduates, all_lines) -> tuple[Funnel, FirstSales]:
+def _funnel_and_first_sales(scope: ReportScope, graduates, figures) -> tuple[Funnel, FirstSales]:
     """The funnel, the shares selling within each window and the median days to a first sale,
-    in one statement over each graduate's first sale."""
-    first = (
-        sa.select(all_lines.c.artisan_id,
-                  days_between(sa.func.min(all_lines.c.paid_on), all_lines.c.graduated_on).label("days"))
-        .where(all_lines.c.amount > 0)
-        .group_by(all_lines.c.artisan_id, all_lines.c.graduated_on)
-        .cte("first_sales").prefix_with("MATERIALIZED")
+    in one statement over each graduate's figures."""
+    days = days_between(figures.c.first_on, graduates.c.graduated_on)
+    ranked = (
+        sa.select(days.label("days"), sa.func.row_number().over(order_by=days).label("position"),
+                  sa.func.count().over().label("total"))
+        .select_from(graduates)
+        .join(figures, figures.c.artisan_id == graduates.c.artisan_id)
+        .where(figures.c.first_on.is_not(None))
+        .subquery("ranked_first_sales")
     )
-    ranked = sa.select(
-        first.c.days,
-        sa.func.row_number().over(order_by=first.c.days).label("position"),
-        sa.func.count().over().label("total"),
-    ).subquery("ranked_first_sales")
     median = sa.select(sa.func.avg(ranked.c.days)).where(sa.or_(
         ranked.c.position == (ranked.c.total + 1) // 2, ranked.c.position == (ranked.c.total + 2) // 2,
     )).scalar_subquery()
@@ -282,23 +304,23 @@ def _funnel_and_first_sales(scope: ReportScope, graduates, all_lines) -> tuple[F
                                        Product.status == ProductStatus.ACTIVE.value)
     reference_day = min(scope.until or local_today(), local_today())
     window_columns = []
-    for days in FIRST_SALE_WINDOWS:
-        eligible = graduates.c.graduated_on <= reference_day - timedelta(days=days)
+    for window in FIRST_SALE_WINDOWS:
+        eligible = graduates.c.graduated_on <= reference_day - timedelta(days=window)
         window_columns += [
-            sa.func.count(sa.case((sa.and_(eligible, first.c.days <= days), 1))),
+            sa.func.count(sa.case((sa.and_(eligible, days <= window), 1))),
             sa.func.count(sa.case((eligible, 1))),
         ]
     row = db.session.execute(
         sa.select(sa.func.count(graduates.c.artisan_id), sa.func.count(Shop.id),
-                  sa.func.count(sa.case((active_listing, 1))), sa.func.count(first.c.artisan_id),
+                  sa.func.count(sa.case((active_listing, 1))), sa.func.count(figures.c.first_on),
                   *window_columns, median)
         .select_from(graduates)
         .outerjoin(Shop, Shop.owner_id == graduates.c.artisan_id)
-        .outerjoin(first, first.c.artisan_id == graduates.c.artisan_id)
+        .outerjoin(figures, figures.c.artisan_id == graduates.c.artisan_id)
     ).one()
     funnel = Funnel(*row[:4])
-    within = [Share(days=days, count=row[4 + 2 * i], eligible=row[5 + 2 * i])
-              for i, days in enumerate(FIRST_SALE_WINDOWS)]
+    within = [Share(days=window, count=row[4 + 2 * i], eligible=row[5 + 2 * i])
+              for i, window in enumerate(FIRST_SALE_WINDOWS)]
     median_days = row[-1]
     return funnel, FirstSales(median_days=None if median_days is None else round(float(median_days), 1),
                               within=within)
@@ -392,17 +414,19 @@ def _sold(lines) -> dict[str, list[SoldRow]]:
     return found
 
 
-def impact_report(scope: ReportScope) -> ImpactReport:
-    """Every aggregate figure of SCOPE. Reads only; the caller decides who may see it."""
+def impact_report(scope: ReportScope, *, with_graduates: bool = False) -> ImpactReport:
+    """Every aggregate figure of SCOPE, and WITH_GRADUATES the per-graduate rows. Reads only
+    (temporary tables aside); the caller decides who may see it."""
     graduates = _graduates(scope)
-    with _sale_lines(scope, graduates) as (all_lines, lines):
-        funnel, first_sales = _funnel_and_first_sales(scope, graduates, all_lines)
-        totals, monthly = _totals_and_months(lines)
-        sold = _sold(lines)
+    with _sale_lines(scope, graduates) as lines:
+        funnel, first_sales = _funnel_and_first_sales(scope, graduates, lines.graduates)
+        totals, monthly = _totals_and_months(lines.in_range)
+        sold = _sold(lines.in_range)
         return ImpactReport(
             scope=scope, funnel=funnel, first_sales=first_sales, totals=totals, monthly=monthly,
-            buyers=_buyers(lines), techniques=sold["technique"], categories=sold["category"],
+            buyers=_buyers(lines.in_range), techniques=sold["technique"], categories=sold["category"],
             motifs=sold["motif"],
+            graduates=_graduate_rows(graduates, lines.graduates) if with_graduates else None,
         )
 
 
@@ -410,41 +434,28 @@ def graduate_rows(scope: ReportScope) -> list[GraduateRow]:
     """One row per graduate in SCOPE, best sellers first. Names people: callers check who asks
     and log the look for correctional-facility programs."""
     graduates = _graduates(scope)
-    with _sale_lines(scope, graduates) as (all_lines, lines):
-        return _graduate_rows(graduates, all_lines, lines)
+    with _sale_lines(scope, graduates) as lines:
+        return _graduate_rows(graduates, lines.graduates)
 
 
-def _graduate_rows(graduates, all_lines, lines) -> list[GraduateRow]:
-    per_graduate = (
-        sa.select(lines.c.artisan_id,
-                  sa.func.sum(lines.c.counted).label("orders"),
-                  sa.func.sum(lines.c.units).label("units"), sa.func.sum(lines.c.amount).label("sales"))
-        .group_by(lines.c.artisan_id)
-        .subquery("graduate_sales")
-    )
-    first = (
-        sa.select(all_lines.c.artisan_id, sa.func.min(all_lines.c.paid_on).label("first_on"))
-        .where(all_lines.c.amount > 0)
-        .group_by(all_lines.c.artisan_id)
-        .subquery("graduate_first_sales")
-    )
+def _graduate_rows(graduates, figures) -> list[GraduateRow]:
     listings = (
         sa.select(sa.func.count(Product.id))
         .where(Product.shop_id == Shop.id, Product.status == ProductStatus.ACTIVE.value)
         .correlate(Shop)
         .scalar_subquery()
     )
+    sales_made = sa.func.coalesce(figures.c.sales, 0)
     rows = db.session.execute(
         sa.select(User.id, User.name, TrainingProgram.title, graduates.c.graduated_on, Shop.name, Shop.slug,
-                  sa.func.coalesce(listings, 0), sa.func.coalesce(per_graduate.c.orders, 0),
-                  sa.func.coalesce(per_graduate.c.units, 0), sa.func.coalesce(per_graduate.c.sales, 0), first.c.first_on)
+                  sa.func.coalesce(listings, 0), sa.func.coalesce(figures.c.orders, 0),
+                  sa.func.coalesce(figures.c.units, 0), sales_made, figures.c.first_on)
         .select_from(graduates)
         .join(User, User.id == graduates.c.artisan_id)
         .join(TrainingProgram, TrainingProgram.id == graduates.c.program_id)
         .outerjoin(Shop, Shop.owner_id == graduates.c.artisan_id)
-        .outerjoin(per_graduate, per_graduate.c.artisan_id == graduates.c.artisan_id)
-        .outerjoin(first, first.c.artisan_id == graduates.c.artisan_id)
-        .order_by(sa.desc(sa.func.coalesce(per_graduate.c.sales, 0)), User.name, User.id)
+        .outerjoin(figures, figures.c.artisan_id == graduates.c.artisan_id)
+        .order_by(sa.desc(sales_made), User.name, User.id)
     ).all()
     return [
         GraduateRow(artisan_id=r[0], name=r[1], program_title=r[2], graduated_on=_as_date(r[3]),

@@ -100,13 +100,15 @@ def _dashboard(actor: User, title: str, organization: Organization, program_list
                filters: ReportFilters, *, with_graduates: bool, action: str) -> Dashboard:
     check_filters(filters)
     facts.refresh_sale_facts()
+    shown = [p for p in program_list if may_see_graduates(actor, p)] if with_graduates else []
+    withheld = [p for p in program_list if p not in shown] if with_graduates else []
+    # Usually the viewer may see every graduate: the figures and the table then share one pass.
+    report = metrics.impact_report(_scope(program_list, filters), with_graduates=with_graduates and not withheld)
     dashboard = Dashboard(title=title, organization=organization, programs=program_list, filters=filters,
-                          report=metrics.impact_report(_scope(program_list, filters)),
-                          cohorts=metrics.cohorts(tuple(p.id for p in program_list)))
+                          report=report, cohorts=metrics.cohorts(tuple(p.id for p in program_list)),
+                          withheld=withheld)
     if with_graduates:
-        shown = [p for p in program_list if may_see_graduates(actor, p)]
-        dashboard.withheld = [p for p in program_list if p not in shown]
-        dashboard.graduates = metrics.graduate_rows(_scope(shown, filters))
+        dashboard.graduates = report.graduates if not withheld else metrics.graduate_rows(_scope(shown, filters))
         for program in shown:
             programs.log_access(actor, program, action)
     commit()
