@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
+from catalog_bench import reset_database  # noqa: E402  (the same fresh database, made the same way)
 
 DEFAULT_SQLITE = "/tmp/canting_reports_bench.db"
 PROGRAM_PROVINCE = "Jawa Tengah"
@@ -55,29 +56,6 @@ KINDS = [("Kain Batik", "cloth", 450_000, 350), ("Kemeja Batik", "clothing", 285
 TECHNIQUES = ["tulis", "cap", "kombinasi", "jumputan"]
 MOTIFS = ["Kawung", "Parang", "Truntum", "Sekar Jagad", "Jlamprang", "Buketan", "Tiga Negeri", "Semen Rama",
           "Sido Mukti", "Liong", "Mega Mendung", "Kopi", "Jumputan Pelangi", "Lasem Latohan", "Sogan Kudus"]
-
-
-def reset_database(app, url: str, reset: bool) -> None:
-    from flask_migrate import upgrade
-
-    from marketplace.extensions import db
-
-    if url.startswith("sqlite"):
-        path = Path(sa.engine.make_url(url).database)
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    else:
-        with app.app_context():
-            existing = sa.inspect(db.engine).get_table_names()
-            if existing and not reset:
-                sys.exit(f"{url} already has tables ({len(existing)}); pass --reset to wipe them.")
-            with db.engine.begin() as connection:
-                connection.execute(sa.text("DROP TABLE IF EXISTS product_search CASCADE"))
-            db.drop_all()
-            with db.engine.begin() as connection:
-                connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-    with app.app_context():
-        upgrade()
 
 
 def _lognormal_days(rng: random.Random, median: float, sigma: float) -> float:
