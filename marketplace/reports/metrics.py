@@ -64,6 +64,7 @@ class Funnel:
     with_shop: int = 0
     with_active_listing: int = 0
     with_first_sale: int = 0
+    selling_in_range: int = 0  # graduates with sales in the scope's range (whose sum a total is)
 
 
 @dataclass
@@ -313,13 +314,13 @@ def _funnel_and_first_sales(scope: ReportScope, graduates, figures) -> tuple[Fun
     row = db.session.execute(
         sa.select(sa.func.count(graduates.c.artisan_id), sa.func.count(Shop.id),
                   sa.func.count(sa.case((active_listing, 1))), sa.func.count(figures.c.first_on),
-                  *window_columns, median)
+                  sa.func.count(sa.case((figures.c.sales > 0, 1))), *window_columns, median)
         .select_from(graduates)
         .outerjoin(Shop, Shop.owner_id == graduates.c.artisan_id)
         .outerjoin(figures, figures.c.artisan_id == graduates.c.artisan_id)
     ).one()
-    funnel = Funnel(*row[:4])
-    within = [Share(days=window, count=row[4 + 2 * i], eligible=row[5 + 2 * i])
+    funnel = Funnel(*row[:5])
+    within = [Share(days=window, count=row[5 + 2 * i], eligible=row[6 + 2 * i])
               for i, window in enumerate(FIRST_SALE_WINDOWS)]
     median_days = row[-1]
     return funnel, FirstSales(median_days=None if median_days is None else round(float(median_days), 1),

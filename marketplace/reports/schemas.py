@@ -26,6 +26,7 @@ class FunnelOut(ma.Schema):
     with_shop = ma.fields.Integer(required=True)
     with_active_listing = ma.fields.Integer(required=True)
     with_first_sale = ma.fields.Integer(required=True)
+    selling_in_range = ma.fields.Integer(required=True, metadata={"description": "Graduates with sales from `from` to `to`"})
 
 
 class ShareOut(ma.Schema):

@@ -151,20 +151,25 @@ def own_organization(actor: User) -> Organization:
 class PublicImpact:
     program: TrainingProgram
     report: metrics.ImpactReport | None  # None while too few opted-in graduates have sold
+    since: date  # the figures are the last twelve months'
     shops: list[metrics.PublicShop] = field(default_factory=list)
 
 
 def public_impact(slug: str) -> PublicImpact:
-    """The published impact of a program: figures over its opted-in graduates only, shown once at
-    least PUBLIC_MINIMUM_SELLERS of them have sold, and their shops (they chose to show the
+    """The published impact of a program: the last twelve months' figures over its opted-in
+    graduates only, shown once at least PUBLIC_MINIMUM_SELLERS of them have sold, and their shops (they chose to show the
     program on them, so listing them singles nobody out). Raises NotFound unless the
     organization has published the page."""
     program = db.session.scalar(sa.select(TrainingProgram).filter_by(slug=slug))
     if program is None or not program.impact_page_public:
         raise NotFound(_("Program not found."))
     facts.refresh_sale_facts()
-    report = metrics.impact_report(metrics.ReportScope(program_ids=(program.id,), public_only=True))
-    shown = report.funnel.with_first_sale >= PUBLIC_MINIMUM_SELLERS
-    impact = PublicImpact(program=program, report=report if shown else None, shops=metrics.public_shops(program.id))
+    since, until = last_twelve_months()
+    report = metrics.impact_report(metrics.ReportScope(program_ids=(program.id,), since=since, until=until,
+                                                       public_only=True))
+    # The totals sum the sales of the graduates who sold in these months: at least this many.
+    shown = report.funnel.selling_in_range >= PUBLIC_MINIMUM_SELLERS
+    impact = PublicImpact(program=program, report=report if shown else None, shops=metrics.public_shops(program.id),
+                          since=since)
     commit()
     return impact

@@ -65,6 +65,7 @@ def test_what_sold_by_technique_category_and_motif(impact_world):
 def test_a_date_range_counts_sales_paid_within_its_jakarta_days(impact_world):
     february = _bimtek(impact_world, since=date(2026, 2, 1), until=date(2026, 2, 28))
     assert (february.totals.orders, february.totals.sales) == (1, 200_000)  # o3 is 1 March in Jakarta
+    assert february.funnel.selling_in_range == 1  # Ani
     last_day = _bimtek(impact_world, since=date(2026, 1, 31), until=date(2026, 1, 31))
     assert last_day.totals.sales == 200_000  # o1, 23:30 on 31 January
     # First sales are looked for since graduation, whatever the range's first day.

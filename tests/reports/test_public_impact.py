@@ -44,7 +44,11 @@ def test_an_officer_of_another_organization_cannot_publish(client, impact_world)
     assert impact_world.bimtek.impact_page_public is False
 
 
-def test_figures_count_opted_in_graduates_only(client, impact_world):
+def test_figures_count_opted_in_graduates_only(client, impact_world, monkeypatch):
+    from marketplace.reports import services
+
+    # The page shows the last twelve months; these are 2026's whatever the day the test runs.
+    monkeypatch.setattr(services, "last_twelve_months", lambda: (date(2026, 1, 1), date(2026, 12, 31)))
     lapas = impact_world.lapas
     sellers = []
     for n in range(5):
@@ -59,7 +63,29 @@ def test_figures_count_opted_in_graduates_only(client, impact_world):
     use_language(client, "en")
     text = _text(client.get("/programs/lapas-wirogunan-2026/impact"))
     # Five opted-in sellers, 10,000 + 20,000 + ... + 50,000; Eko (not opted in, 100,000) left out.
-    assert "Rp 150,000 sales, net of refunds" in text and "5 graduates who have sold" in text
+    assert "Rp 150,000 sales, net of refunds" in text and "5 graduates selling" in text
     assert "Toko 0" in text and "Batik Eko" not in text and "Eko" not in text
-    assert "Bali" in text
+    assert "Bali" in text and "Sales since January 1, 2026." in text
     assert date(2026, 4, 1).strftime("%B %Y") in text
+
+
+def test_totals_need_five_graduates_selling_in_the_months_shown(client, impact_world, monkeypatch):
+    from marketplace.reports import services
+
+    lapas = impact_world.lapas
+    for n in range(5):
+        artisan = factories.make_artisan(email=f"seller{n}@example.test", name=f"Penjual {n}")
+        factories.make_graduation(artisan, lapas, status="verified", public=True, graduated_on=world.GRADUATION_DAY)
+        shop = world._shop(artisan, f"Toko {n}", f"toko-{n}")
+        product = factories.make_product(shop, price=10_000, stock=5, technique="cap")
+        # Four sold in April, the fifth only in February.
+        when = datetime(2026, 4 if n else 2, 1, 3, 0, tzinfo=timezone.utc)
+        world._paid(product, when, province="Bali", city="Denpasar")
+    lapas.impact_page_public = True
+    db.session.commit()
+    use_language(client, "en")
+    monkeypatch.setattr(services, "last_twelve_months", lambda: (date(2026, 3, 1), date(2026, 12, 31)))
+    text = _text(client.get("/programs/lapas-wirogunan-2026/impact"))
+    assert "once at least 5 graduates" in text and "Rp 40,000" not in text
+    monkeypatch.setattr(services, "last_twelve_months", lambda: (date(2026, 1, 1), date(2026, 12, 31)))
+    assert "Rp 50,000 sales, net of refunds" in _text(client.get("/programs/lapas-wirogunan-2026/impact"))

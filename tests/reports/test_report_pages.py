@@ -81,7 +81,8 @@ def test_the_api_gives_the_same_figures(client, impact_world):
     body = client.get("/api/v1/reports/programs/bimtek-diy-2026", headers=headers).get_json()
     assert body["totals"] == {"orders": 3, "units": 3, "sales": 450_000, "earnings": 427_500,
                               "average_order_value": 150_000}
-    assert body["funnel"] == {"graduates": 4, "with_shop": 3, "with_active_listing": 2, "with_first_sale": 2}
+    assert body["funnel"] == {"graduates": 4, "with_shop": 3, "with_active_listing": 2, "with_first_sale": 2,
+                              "selling_in_range": 2}
     assert body["first_sales"]["median_days"] == 35.5
     assert [m["month"] for m in body["monthly"]] == ["2026-01", "2026-02", "2026-03"]
     assert body["buyers"]["by_country"] == [{"key": "SG", "sales": 200_000, "orders": 1}]
