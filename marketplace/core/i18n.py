@@ -52,6 +52,14 @@ def format_month(value: str | None) -> str:
     return format_date(date(int(year), int(month), 1), format="MMMM y")
 
 
+def format_month_short(value: str | None) -> str:
+    """A 'YYYY-MM' month as 'Agu 2026' in Indonesian, 'Aug 2026' in English (chart labels)."""
+    if not value:
+        return ""
+    year, month = value.split("-")
+    return format_date(date(int(year), int(month), 1), format="MMM y")
+
+
 def format_moment(value: datetime | None) -> str:
     """Date and time in Asia/Jakarta, e.g. '3 Jun 2021 14.05'."""
     if value is None:
@@ -66,6 +74,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_moment, "moment")
     app.add_template_filter(format_number, "number")
     app.add_template_filter(format_month, "month")
+    app.add_template_filter(format_month_short, "month_short")
 
     @app.context_processor
     def inject_locale():

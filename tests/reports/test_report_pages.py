@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
 from marketplace.extensions import db
 from marketplace.programs.models import AccessLogEntry
+from marketplace.reports import facts
 from tests import factories
 from tests.conftest import csrf_token, login, use_language
+from tests.reports import world
 
 BIMTEK = "/officer/reports/programs/bimtek-diy-2026"
 LAPAS = "/officer/reports/programs/lapas-wirogunan-2026"
@@ -201,3 +204,24 @@ def test_without_filters_a_report_shows_the_last_twelve_months(client, impact_wo
     assert f'value="{since.isoformat()}"' in html and f'value="{until.isoformat()}"' in html
     # The exports link the same range the page shows.
     assert f"monthly.csv?since={since.isoformat()}&amp;until={until.isoformat()}" in html
+
+
+def test_a_long_province_table_folds_on_screen_and_stays_whole_on_paper(client, impact_world):
+    """Ani's buyers in thirteen more provinces: fifteen rows are more than a phone's screen or two,
+    so the dashboard folds them behind a summary (the island chart above shows their shape), while
+    the printable page keeps every row."""
+    kain = factories.make_product(impact_world.ani_shop, title="Kain Kawung", price=100_000, stock=20,
+                                  technique="tulis", category="cloth", motif="Kawung")
+    for province in ("Aceh", "Bali", "Banten", "Bengkulu", "Gorontalo", "Jambi", "Jawa Tengah", "Jawa Timur",
+                     "Lampung", "Maluku", "Papua", "Riau", "Sumatera Barat"):
+        world._paid(kain, datetime(2026, 4, 2, 3, 0, tzinfo=timezone.utc), province=province, city="Kota")
+    facts.refresh_sale_facts()
+    db.session.commit()
+    officer = _officer(client, impact_world)
+    screen = officer.get(BIMTEK + ALL).get_data(as_text=True)
+    paper = officer.get(BIMTEK + "/print" + ALL).get_data(as_text=True)
+    assert "<summary>All 15 provinces in a table</summary>" in screen and "Gorontalo" in screen
+    assert "<summary>" not in paper and "Gorontalo" in paper
+    # Four months of sales: too few to fold; the chart labels them with short month names.
+    assert "months in a table" not in screen
+    assert 'data-label="Apr 2026">April 2026</th>' in screen
