@@ -52,12 +52,15 @@ def format_month(value: str | None) -> str:
     return format_date(date(int(year), int(month), 1), format="MMMM y")
 
 
-def format_month_short(value: str | None) -> str:
-    """A 'YYYY-MM' month as 'Agu 2026' in Indonesian, 'Aug 2026' in English (chart labels)."""
+def format_month_short(value: str | date | None) -> str:
+    """A month ('YYYY-MM', or any day of it) as 'Agu 2026' in Indonesian, 'Aug 2026' in English
+    (table rows and chart labels)."""
     if not value:
         return ""
-    year, month = value.split("-")
-    return format_date(date(int(year), int(month), 1), format="MMM y")
+    if isinstance(value, str):
+        year, month = value.split("-")
+        value = date(int(year), int(month), 1)
+    return format_date(value, format="MMM y")
 
 
 def format_moment(value: datetime | None) -> str:

@@ -1,10 +1,9 @@
 """Report pages: what artisans and program officers read of the platform's figures."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import Blueprint, render_template
-from flask_babel import format_date, format_percent
+from flask_babel import format_percent
 from flask_login import current_user
 
 from marketplace.accounts.models import Role
@@ -12,11 +11,6 @@ from marketplace.accounts.policy import roles_required
 from marketplace.reports import seller
 
 bp = Blueprint("reports", __name__)
-
-
-def format_month(first_day: date) -> str:
-    """'Jan 2025' ('Jan 2025' in Indonesian too, 'Mei 2025' for May)."""
-    return format_date(first_day, "MMM y")
 
 
 def format_conversion(ratio: float | None) -> str:
@@ -32,4 +26,4 @@ def seller_analytics():
     shop = seller.shop_of(current_user)
     report = seller.seller_report(shop.id) if shop is not None else None
     return render_template("reports/seller_analytics.html", shop=shop, report=report,
-                           format_month=format_month, format_conversion=format_conversion)
+                           format_conversion=format_conversion)
