@@ -79,8 +79,10 @@ def refresh_sale_facts(*, full: bool = False) -> int:
         parcels = [ShopOrder.id.in_(sa.select(changed.c[0]))]
         db.session.execute(sa.delete(SaleFact).where(SaleFact.shop_order_id.in_(sa.select(changed.c[0]))))
     query = _facts_of(*parcels)
+    # SQLAlchemy keeps an INSERT's row count only when asked to.
     written = db.session.execute(
         sa.insert(SaleFact).from_select([c.key for c in SaleFact.__table__.columns], query)
+        .execution_options(preserve_rowcount=True)
     ).rowcount
     state.refreshed_through = now
     db.session.flush()

@@ -59,7 +59,8 @@ def test_a_catch_up_writes_exactly_what_a_full_rebuild_writes(impact_world):
     world._paid(impact_world.tas, datetime(2026, 4, 2, 3, 0, tzinfo=timezone.utc))
     facts.refresh_sale_facts()
     caught_up = _fact_rows()
-    facts.refresh_sale_facts(full=True)
+    # o1, o2, o3, o5, o7 and the new one; o4 cancelled, o6 unpaid.
+    assert facts.refresh_sale_facts(full=True) == len(caught_up) == 6
     assert _fact_rows() == caught_up
 
 
