@@ -17,8 +17,7 @@ import logging
 import threading
 import time
 from collections import Counter
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, request
@@ -26,6 +25,7 @@ from flask_login import current_user
 from sqlalchemy.dialects import postgresql, sqlite
 
 from marketplace.catalog.models import Product, ProductViewDay
+from marketplace.core.times import local_today
 from marketplace.extensions import db
 
 log = logging.getLogger(__name__)
@@ -78,10 +78,6 @@ def tally(app: Flask | None = None) -> ViewTally:
     return (app or current_app).extensions[EXTENSION_KEY]
 
 
-def platform_today() -> date:
-    return datetime.now(ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta"))).date()
-
-
 def is_counted_view(owner_id: int) -> bool:
     """Whether the current request is a buyer's look at a product whose shop OWNER_ID owns: a GET
     (not HEAD), not by the owner, not by a robot that says it is one."""
@@ -99,7 +95,7 @@ def count_view(product: Product, response: Response) -> None:
     if response.status_code != 200 or not is_counted_view(product.shop.owner_id):
         return
     flush_after = float(current_app.config.get("PRODUCT_VIEWS_FLUSH_SECONDS", 60))
-    if tally().add(product.id, platform_today(), flush_after=flush_after):
+    if tally().add(product.id, local_today(), flush_after=flush_after):
         app = current_app._get_current_object()
         # After the response: the WSGI server closes it once the buyer has the page, outside
         # this request's app context, hence a context (and a database session) of its own.

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from marketplace.accounts.models import User
 from marketplace.core.pagination import (
@@ -22,7 +20,7 @@ from marketplace.core.pagination import (
     seek_condition,
 )
 from marketplace.core import spreadsheet
-from marketplace.core.times import as_utc
+from marketplace.core.times import as_utc, day_start
 from marketplace.extensions import db
 from marketplace.programs.models import ACCESS_ACTION_LABELS, AccessLogEntry, TrainingProgram
 
@@ -46,12 +44,6 @@ class AccessLogPage:
     prev_cursor: str | None = None
 
 
-def _day_start(day: date) -> datetime:
-    """Midnight of DAY where the platform's users live, in UTC (the log stores UTC)."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.combine(day, time.min, tzinfo=zone).astimezone(timezone.utc)
-
-
 def entries(filters: AccessLogFilters) -> sa.Select:
     """The log rows matching FILTERS, newest first."""
     query = sa.select(AccessLogEntry)
@@ -60,9 +52,9 @@ def entries(filters: AccessLogFilters) -> sa.Select:
     if filters.program_id is not None:
         query = query.where(AccessLogEntry.program_id == filters.program_id)
     if filters.since is not None:
-        query = query.where(AccessLogEntry.created_at >= _day_start(filters.since))
+        query = query.where(AccessLogEntry.created_at >= day_start(filters.since))
     if filters.until is not None:
-        query = query.where(AccessLogEntry.created_at < _day_start(filters.until + timedelta(days=1)))
+        query = query.where(AccessLogEntry.created_at < day_start(filters.until + timedelta(days=1)))
     return query.order_by(*(key.order() for key in SORT_KEYS))
 
 

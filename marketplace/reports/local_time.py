@@ -7,32 +7,13 @@ UTC offset: exact for Asia/Jakarta, which has kept UTC+7 without daylight saving
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
-
-
-def platform_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE", "Asia/Jakarta"))
-
-
-def day_start(day: date) -> datetime:
-    """Midnight at the start of DAY in the platform's zone, as UTC: the bound a range of days
-    compares stored times with, so the range scan can use an index on the column."""
-    return datetime.combine(day, time.min, tzinfo=platform_zone()).astimezone(timezone.utc)
-
-
-def day_end(day: date) -> datetime:
-    """Midnight at the end of DAY (exclusive bound)."""
-    return day_start(day + timedelta(days=1))
-
-
-def local_today() -> date:
-    return datetime.now(platform_zone()).date()
 
 
 class _LocalTime(FunctionElement):

@@ -27,12 +27,11 @@ import sqlalchemy as sa
 from marketplace.accounts.models import User
 from marketplace.catalog.models import Product, ProductStatus, Shop, ShopStatus
 from marketplace.core.regions import ISLAND_GROUP_OF_PROVINCE
+from marketplace.core.times import day_end, day_start, local_today
 from marketplace.extensions import db
 from marketplace.programs.models import Graduation, GraduationStatus, TrainingProgram
 from marketplace.reports.models import SaleFact
-from marketplace.reports.local_time import (
-    day_end, day_start, days_between, local_today,
-)
+from marketplace.reports.local_time import days_between
 
 HOME_COUNTRY = "ID"
 SALE_LINES_TABLE = "report_sale_lines"

@@ -21,7 +21,8 @@ from marketplace.extensions import db
 from marketplace.payments.models import LedgerEntry
 from marketplace.programs.models import Graduation, GraduationStatus, Organization, TrainingProgram
 from marketplace.reports import sales
-from marketplace.reports.local_time import day_start, local_month, local_today
+from marketplace.core.times import day_start, local_today
+from marketplace.reports.local_time import local_month
 
 MONTHS_SHOWN = 12
 

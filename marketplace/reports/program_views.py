@@ -13,7 +13,7 @@ from marketplace.core.forms import select_choices
 from marketplace.core.spreadsheet import DELIMITERS
 from marketplace.programs import services as programs
 from marketplace.reports import exports, labels, services
-from marketplace.reports.local_time import local_today
+from marketplace.core.times import local_today
 from marketplace.reports.forms import ReportFilterForm
 
 bp = Blueprint("reports-programs", __name__)

@@ -16,7 +16,8 @@ from marketplace.catalog.models import Product, ProductViewDay, Shop
 from marketplace.extensions import db
 from marketplace.orders.models import ShopOrder
 from marketplace.reports import sales
-from marketplace.reports.local_time import date_month, day_end, day_start, local_today
+from marketplace.core.times import day_end, day_start, local_today
+from marketplace.reports.local_time import date_month
 
 MONTHS_SHOWN = 12
 BEST_PRODUCTS = 10

@@ -20,7 +20,7 @@ from marketplace.extensions import db
 from marketplace.programs import services as programs
 from marketplace.programs.models import Organization, TrainingProgram
 from marketplace.reports import facts, metrics
-from marketplace.reports.local_time import local_today
+from marketplace.core.times import local_today
 
 # A public impact page shows figures only once this many opted-in graduates have sold: fewer, and
 # a total could be traced back to one person.

@@ -30,7 +30,7 @@ from marketplace.orders import services as orders
 from marketplace.orders.models import Order
 from marketplace.payments import refunds
 from marketplace.reports import seller
-from marketplace.reports.local_time import local_today
+from marketplace.core.times import local_today
 from tests import factories
 from tests.orders.conftest import signed_in
 
